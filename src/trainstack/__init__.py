@@ -1,0 +1,3 @@
+"""trainstack: design and provision ML training infrastructure on Azure."""
+
+__version__ = "0.1.0"

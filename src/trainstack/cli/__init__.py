@@ -1,0 +1,1 @@
+"""The trainstack command line."""

@@ -1,0 +1,132 @@
+"""The ``trainstack`` command: one function per verb, errors become exit codes.
+
+Exit codes (docs/profile-v1.md): 0 success, 1 the command ran and found
+problems (``select --strict`` over budget), 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trainstack import __version__
+from trainstack.cli import output
+from trainstack.errors import TrainstackError
+
+app = typer.Typer(
+    name="trainstack",
+    help="Design and provision ML training infrastructure on Azure from a workload profile.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    json = "json"
+    table = "table"
+
+
+class Engine(str, Enum):
+    cdktf = "cdktf"
+    cdktn = "cdktn"
+
+
+class StateBackendKind(str, Enum):
+    local = "local"
+    azurerm = "azurerm"
+
+
+def _version(value: bool) -> None:
+    if value:
+        output.note(f"trainstack {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """trainstack: workload profile -> service and compute selection -> Terraform JSON."""
+
+
+@app.command("select")
+def select_cmd(
+    profile: Annotated[Path, typer.Argument(help="Workload profile YAML file.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when the estimate is over budget.")] = False,
+) -> None:
+    """Select the service and compute for a profile and explain every choice."""
+    from trainstack.catalog import load_catalog
+    from trainstack.profile import load_profile_document
+    from trainstack.synth import select_document
+
+    selection = select_document(load_profile_document(profile), load_catalog())
+    if format is Format.json:
+        output.emit_json(selection.contract_dict())
+    else:
+        output.selection_table(selection)
+    if strict and not selection.within_budget:
+        raise typer.Exit(1)
+
+
+@app.command("synth")
+def synth_cmd(
+    profiles: Annotated[list[Path], typer.Argument(help="Workload profile YAML files.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("cdktf.out"),
+    engine: Annotated[Engine | None, typer.Option(
+        help="CDK engine (default: TRAINSTACK_ENGINE or cdktf).")] = None,
+    state_backend: Annotated[StateBackendKind | None, typer.Option(
+        help="Terraform state backend (default: TRAINSTACK_STATE_BACKEND or local).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+) -> None:
+    """Synthesize Terraform JSON to OUT/stacks/<stack>/cdk.tf.json, atomically."""
+    from trainstack.settings import Settings
+    from trainstack.synth import synth
+
+    settings = Settings.from_env(
+        engine=engine.value if engine else None,
+        kind=state_backend.value if state_backend else None,
+    )
+    planned = synth(profiles, out, settings)
+    if not quiet:
+        output.synth_summary([
+            (p.spec.name, str(out / "stacks" / p.spec.name / "cdk.tf.json"),
+             p.selection.compute[0].vm_size, p.selection.estimated_monthly_usd)
+            for p in planned
+        ])
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the profile JSON Schema (for editor completion and checks)."""
+    from trainstack.profile.schema import profile_json_schema
+
+    output.emit_json(json.loads(profile_json_schema()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point: returns the exit code."""
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="trainstack")
+    except TrainstackError as exc:
+        output.error(*exc.lines)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        output.error("aborted")
+        return 130
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,78 @@
+"""The one module that imports the CDK-for-Terraform engine.
+
+``cdktf`` (HashiCorp, deprecated 2025-12-10, still the default users asked
+for) and its maintained fork ``cdktn`` (CDK Terrain, ``trainstack[cdktn]``)
+have the same API; settings pick one. Resources are emitted through the CDK
+core (TerraformResource + overrides) from trainstack's own typed models, never
+through prebuilt provider bindings, which take 6-16 s and up to 1 GB to import.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from types import ModuleType
+
+from trainstack.constructs.spec import StackSpec
+from trainstack.errors import SynthError
+
+ENGINES = {"cdktf": "cdktf", "cdktn": "cdktn"}
+_EXTRA = {"cdktf": "pip install trainstack", "cdktn": "pip install 'trainstack[cdktn]'"}
+
+
+def load_engine(name: str) -> ModuleType:
+    """Import the named engine; a missing one is a clear error naming the install."""
+    # jsii prints an end-of-life banner on Node 20 unless told not to.
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    try:
+        return importlib.import_module(ENGINES[name])
+    except KeyError:
+        raise SynthError(f"unknown engine '{name}' (allowed: {', '.join(ENGINES)})") from None
+    except ImportError as exc:
+        raise SynthError(
+            f"the {name} engine is not installed ({exc}); install it with: {_EXTRA[name]}"
+        ) from None
+
+
+def engine_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(ENGINES[name])
+
+
+def synth(specs: list[StackSpec], outdir: Path, engine: str = "cdktf") -> None:
+    """Render the stacks with the engine and write ``outdir/stacks/<name>/cdk.tf.json``."""
+    cdk = load_engine(engine)
+    app = cdk.App(outdir=str(outdir), skip_validation=False)
+    for spec in specs:
+        _render(cdk, app, spec)
+    app.synth()
+
+
+def _render(cdk: ModuleType, app: object, spec: StackSpec) -> None:
+    stack = cdk.TerraformStack(app, spec.name)
+    stack.add_override("terraform.required_version", spec.required_version)
+    for provider in spec.providers:
+        element = cdk.TerraformProvider(
+            stack, provider.name,
+            terraform_resource_type=provider.name,
+            terraform_provider_source=provider.source,
+        )
+        for key, value in sorted(provider.config.items()):
+            element.add_override(key, value)
+        stack.add_override(
+            f"terraform.required_providers.{provider.name}",
+            {"source": provider.source, "version": provider.version},
+        )
+    if spec.backend.kind == "azurerm":
+        cdk.AzurermBackend(stack, **spec.backend.config)
+    else:
+        cdk.LocalBackend(stack, **spec.backend.config)
+    for item in spec.elements:
+        cls = cdk.TerraformDataSource if item.is_data else cdk.TerraformResource
+        element = cls(stack, item.local_name, terraform_resource_type=item.terraform_type)
+        for key, value in sorted(item.arguments().items()):
+            element.add_override(key, value)
+    for name, output in sorted(spec.outputs.items()):
+        cdk.TerraformOutput(stack, name, value=output.value, description=output.description)

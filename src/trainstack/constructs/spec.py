@@ -1,0 +1,44 @@
+"""A stack as plain data: what ``engine.py`` renders into a CDK stack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from trainstack.constructs.resources import Element
+
+TERRAFORM_REQUIRED_VERSION = ">= 1.5.0, < 2.0.0"
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    name: str  # local name, e.g. "azurerm"
+    source: str  # registry address, e.g. "hashicorp/azurerm"
+    version: str  # constraint, e.g. "~> 5.10.0"
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+AZURERM = "hashicorp/azurerm", "~> 5.10.0"
+AZAPI = "azure/azapi", "~> 2.13.0"
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    kind: Literal["local", "azurerm"]
+    config: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    value: str
+    description: str
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    name: str
+    providers: tuple[ProviderSpec, ...]
+    elements: tuple[Element, ...]
+    backend: BackendSpec
+    outputs: dict[str, OutputSpec]
+    required_version: str = TERRAFORM_REQUIRED_VERSION

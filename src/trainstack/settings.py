@@ -1,0 +1,89 @@
+"""How trainstack runs (not what it builds): state backend, naming salt, engine.
+
+Read from environment variables, with CLI flags taking precedence:
+
+=================================== ==========================================
+TRAINSTACK_STATE_BACKEND            ``local`` (default) or ``azurerm``
+TRAINSTACK_STATE_RESOURCE_GROUP     azurerm backend: resource group of the
+                                    state storage account
+TRAINSTACK_STATE_STORAGE_ACCOUNT    azurerm backend: storage account name
+TRAINSTACK_STATE_CONTAINER          azurerm backend: blob container (default
+                                    ``tfstate``)
+TRAINSTACK_NAME_SALT                mixed into the globally unique name
+                                    suffix; set one per organisation
+TRAINSTACK_ENGINE                   ``cdktf`` (default) or ``cdktn``
+=================================== ==========================================
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from trainstack.errors import TrainstackError
+
+_STORAGE_NAME = r"^[a-z0-9]{3,24}$"
+_CONTAINER_NAME = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"  # and no "--" (checked below)
+
+
+class StateBackend(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["local", "azurerm"] = "local"
+    resource_group_name: str | None = None
+    storage_account_name: str | None = Field(default=None, pattern=_STORAGE_NAME)
+    container_name: str = Field(default="tfstate", pattern=_CONTAINER_NAME)
+
+    @model_validator(mode="after")
+    def _azurerm_needs_account(self) -> StateBackend:
+        if "--" in self.container_name:
+            raise ValueError("a blob container name cannot contain '--'")
+        if self.kind == "azurerm" and not (self.resource_group_name and self.storage_account_name):
+            raise ValueError(
+                "the azurerm state backend needs TRAINSTACK_STATE_RESOURCE_GROUP and "
+                "TRAINSTACK_STATE_STORAGE_ACCOUNT"
+            )
+        return self
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    state: StateBackend = Field(default_factory=StateBackend)
+    name_salt: str = ""
+    engine: Literal["cdktf", "cdktn"] = "cdktf"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Settings:
+        """Settings from environment variables; non-None keyword overrides win."""
+        env = os.environ if env is None else env
+        values = {
+            "kind": env.get("TRAINSTACK_STATE_BACKEND", "local"),
+            "resource_group_name": env.get("TRAINSTACK_STATE_RESOURCE_GROUP"),
+            "storage_account_name": env.get("TRAINSTACK_STATE_STORAGE_ACCOUNT"),
+            "container_name": env.get("TRAINSTACK_STATE_CONTAINER", "tfstate"),
+            "name_salt": env.get("TRAINSTACK_NAME_SALT", ""),
+            "engine": env.get("TRAINSTACK_ENGINE", "cdktf"),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls(
+                state=StateBackend(
+                    kind=values["kind"],
+                    resource_group_name=values["resource_group_name"],
+                    storage_account_name=values["storage_account_name"],
+                    container_name=values["container_name"],
+                ),
+                name_salt=values["name_salt"],
+                engine=values["engine"],
+            )
+        except ValidationError as exc:
+            raise TrainstackError(
+                *(f"settings: {'.'.join(map(str, e['loc'])) or 'state'}: "
+                  f"{re.sub(r'^Value error, ', '', e['msg'])} (got {e['input']!r})"
+                  for e in exc.errors())
+            ) from None
