@@ -82,6 +82,16 @@ def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | No
     return planned
 
 
+def synth_in_place(paths: list[Path], outdir: Path, settings: Settings | None = None) -> list[Planned]:
+    """Render straight into ``outdir``, for ``cdktf synth``, which owns that directory."""
+    from trainstack.constructs import engine
+
+    settings = settings or Settings.from_env()
+    planned = plan(paths, settings)
+    engine.synth([p.spec for p in planned], outdir, settings.engine)
+    return planned
+
+
 def _check_written(staging: Path, planned: list[Planned]) -> None:
     for p in planned:
         if not (staging / "stacks" / p.spec.name / "cdk.tf.json").is_file():

@@ -197,7 +197,9 @@ def _format_error(err: dict[str, Any], filename: str, lines: dict[Path_, int]) -
             "less_than": ("less than", "lt"),
             "less_than_equal": ("at most", "le"),
         }[kind]
-        return f"{where}: must be {words[0]} {ctx.get(words[1])} (got {_got(value)})"
+        bound = ctx.get(words[1])
+        bound = f"{bound:g}" if isinstance(bound, float) else bound
+        return f"{where}: must be {words[0]} {bound} (got {_got(value)})"
     if kind == "string_pattern_mismatch":
         return f"{where}: must match {ctx.get('pattern')} (got {_got(value)})"
     if kind in ("string_too_short", "too_short"):
