@@ -317,9 +317,7 @@ def _rank(
         if not vm.aml:
             continue
         costed = _costed(vm, low_priority)
-        why_not = req.shortfall(vm)
-        if why_not is None and vm.retired:
-            why_not = "retired; Azure no longer offers it"
+        why_not = "retired; Azure no longer offers it" if vm.retired else req.shortfall(vm)
         if why_not is None:
             feasible.append(costed)
         elif (vm.accelerator == req.accelerator and

@@ -1,0 +1,373 @@
+"""Selector v1: one test per rule on a small inline catalog, plus the real catalog."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PROFILES, parse, vm
+from trainstack.catalog import catalog_from_rows, load_catalog
+from trainstack.errors import SelectionError
+from trainstack.profile import load_profile
+from trainstack.select import RULES, select
+from trainstack.select.selector import CPU_SERIES, TRAINING_GPUS
+
+SEEN_RULES: set[str] = set()
+
+
+def run(catalog, extra: str = "", **replace: str):
+    selection = select(parse(extra, **replace), catalog)
+    SEEN_RULES.update(r.rule for r in selection.rationale)
+    return selection
+
+
+def rules(selection) -> list[str]:
+    return [r.rule for r in selection.rationale]
+
+
+def test_small_tabular_trains_on_general_purpose_cpu(small_catalog):
+    s = run(small_catalog)
+    t = s.training()
+    assert (t.vm_size, t.family, t.accelerator, t.kind) == (
+        "Standard_D4s_v3", "general-purpose", "cpu", "aml-cluster")
+    assert {"SVC-AML-DEFAULT", "COMPUTE-CPU", "COMPUTE-MEMORY", "COMPUTE-CHEAPEST"} <= set(rules(s))
+    assert s.service == "azure-ml" and s.region == "westeurope"
+
+
+def with_data(extra: str = "", **changes):
+    p = parse(extra)
+    return p.model_copy(update={"data": p.data.model_copy(update=changes)})
+
+
+def test_memory_constraint_picks_memory_optimized(small_catalog):
+    # 5 GB x 5 + 2 GiB headroom = 25.3 GiB: D8 (32 GiB) and E4 (32 GiB) fit, E4 is cheaper
+    t = select(with_data(size_gb=5.0), small_catalog).training()
+    assert (t.vm_size, t.family) == ("Standard_E4s_v3", "memory-optimized")
+
+
+def test_text_data_needs_more_memory_per_gb(small_catalog):
+    # text: k = 10, so 2.5 GB needs the same 25.3 GiB as 5 GB of numbers
+    p = with_data("training:\n  framework: sklearn\n", size_gb=2.5, modality="text")
+    t = select(p, small_catalog).training()
+    assert t.vm_size == "Standard_E4s_v3"
+
+
+def test_rows_and_columns_raise_the_memory_estimate(small_catalog):
+    # 1 GB on disk but 100M x 30 float64 = 22.4 GiB x 2 copies: needs the 64 GiB sizes
+    sel = select(with_data(rows=100_000_000, columns=30), small_catalog)
+    assert sel.training().vm_size == "Standard_E8s_v3"
+    memory = next(r.text for r in sel.rationale if r.rule == "COMPUTE-MEMORY")
+    assert "100,000,000 rows x 30 columns" in memory
+
+
+def test_data_beyond_one_node_is_an_error_naming_the_field(small_catalog):
+    with pytest.raises(SelectionError) as info:
+        select(with_data(size_gb=120.0), small_catalog)
+    assert info.value.field == "data.size_gb"
+    assert "distributed preparation with Spark" in info.value.message
+
+
+def test_largest_node_when_data_needs_it(small_catalog):
+    assert select(with_data(size_gb=60.0), small_catalog).training().vm_size == "Standard_E64s_v3"
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ("data:\n  modality: image\n  size_gb: 1\n", "image models"),
+        ("data:\n  modality: audio\n  size_gb: 1\n", "audio models"),
+        ("training:\n  framework: pytorch\n", "pytorch is a deep-learning framework"),
+        ("training:\n  framework: tensorflow\n", "tensorflow is a deep-learning framework"),
+    ],
+)
+def test_deep_learning_trains_on_gpu(small_catalog, extra, why):
+    from conftest import MINIMAL
+    from trainstack.profile import parse_profile
+
+    base = MINIMAL.split("data:")[0] if extra.startswith("data:") else MINIMAL
+    s = select(parse_profile(base + extra), small_catalog)
+    SEEN_RULES.update(rules(s))
+    t = s.training()
+    assert t.accelerator == "gpu" and t.family == "gpu" and t.gpus >= 1
+    assert t.vm_size == "Standard_NC4as_T4_v3"  # small model: T4
+    gpu = next(r.text for r in s.rationale if r.rule == "COMPUTE-GPU")
+    assert why in gpu
+    assert "COMPUTE-GPU-LADDER" in rules(s)
+
+
+def test_sklearn_on_text_stays_on_cpu(small_catalog):
+    s = run(small_catalog, "training:\n  framework: sklearn\n")
+    assert s.training().accelerator == "cpu"
+
+
+def test_retired_sizes_are_never_selected_even_when_cheapest(small_catalog):
+    s = run(small_catalog, "training:\n  framework: pytorch\n")
+    assert s.training().vm_size != "Standard_NC6s_v3"
+    retired = [a for a in s.alternatives if a.vm_size == "Standard_NC6s_v3"]
+    assert retired and "retired" in retired[0].rejected_because
+    # a retired size that would otherwise qualify and be cheapest
+    gone = vm("Standard_D4s_v2", vcpus=4, mem=16, price=0.05, low=0.01, retired=True)
+    s = run(catalog_from_rows((*small_catalog.rows, gone)))
+    assert s.training().vm_size == "Standard_D4s_v3"
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [("medium", "Standard_NC24ads_A100_v4"), ("large", "Standard_NC48ads_A100_v4")],
+)
+def test_gpu_ladder_by_model_size(small_catalog, size, expected):
+    s = run(small_catalog, f"training:\n  framework: pytorch\n  model_size: {size}\n")
+    assert s.training().vm_size == expected
+
+
+def test_text_generation_defaults_to_a_large_model(small_catalog):
+    s = run(small_catalog, "training:\n  framework: transformers\n")
+    assert s.training().vm_size == "Standard_NC4as_T4_v3"
+    p = parse("training:\n  framework: transformers\n")
+    p = p.model_copy(update={"problem": p.problem.model_copy(update={"task": "text-generation"})})
+    assert select(p, small_catalog).training().vm_size == "Standard_NC48ads_A100_v4"
+
+
+def test_multi_node_needs_infiniband_and_dedicated_nodes(small_catalog):
+    s = run(small_catalog, "training:\n  framework: pytorch\n  distributed: true\n  nodes: 2\n")
+    t = s.training()
+    assert t.vm_size == "Standard_ND96asr_v4"
+    assert t.priority == "dedicated" and t.max_nodes == 2
+    assert "PRIORITY-DEDICATED" in rules(s)
+
+
+def test_sizes_azure_ml_does_not_offer_are_skipped(small_catalog):
+    cheap = vm("Standard_D4as_v4", vcpus=4, mem=16, price=0.01, low=0.001, aml=False)
+    catalog = catalog_from_rows((*small_catalog.rows, cheap))
+    assert run(catalog).training().vm_size == "Standard_D4s_v3"
+
+
+def test_old_series_are_not_candidates(small_catalog):
+    old = vm("Standard_A4m_v2", vcpus=4, mem=32, price=0.01, low=0.001)
+    catalog = catalog_from_rows((*small_catalog.rows, old))
+    s = run(catalog)
+    assert s.training().vm_size == "Standard_D4s_v3"
+    assert "COMPUTE-CURRENT-GEN" in rules(s)
+
+
+def test_ties_break_by_name(small_catalog):
+    twin = vm("Standard_D4ds_v4", vcpus=4, mem=16, price=0.20, low=0.04)
+    catalog = catalog_from_rows((twin, *small_catalog.rows))
+    s = run(catalog)
+    assert s.training().vm_size == "Standard_D4ds_v4"  # sorts before Standard_D4s_v3
+    tie = next(a for a in s.alternatives if a.vm_size == "Standard_D4s_v3")
+    assert "ties break by name" in tie.rejected_because
+
+
+def test_alternatives_say_why_they_lost(small_catalog):
+    s = select(with_data(size_gb=5.0), small_catalog)
+    reasons = {a.vm_size: a.rejected_because for a in s.alternatives}
+    assert "memory < 25.3 GiB needed" in reasons["Standard_D4s_v3"]
+    assert reasons["Standard_D8s_v3"].startswith("costs $0.0300/h more than Standard_E4s_v3")
+
+
+def test_low_priority_when_allowed(small_catalog):
+    s = run(small_catalog)
+    assert s.training().priority == "low-priority" and s.training().hourly_usd == 0.04
+    assert "PRIORITY-LOW" in rules(s)
+
+
+@pytest.mark.parametrize(
+    ("extra", "replace"),
+    [("constraints:\n  allow_low_priority: false\n", {}), ("", {"environment": "prod"})],
+)
+def test_dedicated_when_not_allowed_or_prod(small_catalog, extra, replace):
+    from conftest import MINIMAL, profile_text
+    from trainstack.profile import parse_profile
+
+    text = profile_text(extra) if not replace else MINIMAL + "environment: prod\n"
+    s = select(parse_profile(text), small_catalog)
+    SEEN_RULES.update(rules(s))
+    assert s.training().priority == "dedicated" and s.training().hourly_usd == 0.20
+    assert "PRIORITY-DEDICATED" in rules(s)
+
+
+def test_nodes_scale_to_zero_and_max_is_trials_times_nodes(small_catalog):
+    s = run(small_catalog, "training:\n  concurrent_trials: 3\n")
+    t = s.training()
+    assert (t.min_nodes, t.max_nodes, t.idle_minutes) == (0, 3, 15)
+    assert {"NODES-SCALE-TO-ZERO", "NODES-MAX"} <= set(rules(s))
+
+
+def test_cost_estimate_formula(small_catalog):
+    s = run(small_catalog, "training:\n  max_hours: 3\n  runs_per_month: 10\n  concurrent_trials: 2\n")
+    # 2 nodes x $0.04 x 3 h x 10 runs
+    assert s.estimated_monthly_usd == 2.4
+    assert "COST-ESTIMATE" in rules(s)
+
+
+def test_development_instance_for_ui_and_notebooks(small_catalog):
+    assert run(small_catalog).development() is None
+    s = run(small_catalog, "team:\n  prefers: [notebooks]\n")
+    dev = s.development()
+    assert (dev.kind, dev.vm_size, dev.priority, dev.min_nodes, dev.max_nodes) == (
+        "aml-instance", "Standard_D4s_v3", "dedicated", 1, 1)
+    # 1 x 0.04 x 2 h x 20 runs + 0.20 x 176 h
+    assert s.estimated_monthly_usd == round(1.6 + 0.20 * 176, 2)
+    assert "DEV-INSTANCE" in rules(s)
+
+
+def test_budget_ok(small_catalog):
+    s = run(small_catalog, "constraints:\n  monthly_budget_usd: 100\n")
+    assert s.within_budget and "BUDGET-OK" in rules(s)
+
+
+def test_budget_tries_low_priority_first(small_catalog):
+    from conftest import MINIMAL
+    from trainstack.profile import parse_profile
+
+    text = MINIMAL + "environment: prod\nconstraints:\n  monthly_budget_usd: 5\n"
+    s = select(parse_profile(text), small_catalog)
+    SEEN_RULES.update(rules(s))
+    assert s.within_budget and s.training().priority == "low-priority"
+    assert "BUDGET-LOW-PRIORITY" in rules(s)
+
+
+def test_budget_then_fewer_trials(small_catalog):
+    s = run(small_catalog, "training:\n  concurrent_trials: 4\nconstraints:\n"
+                           "  monthly_budget_usd: 3.5\n  allow_low_priority: true\n")
+    # 4 x 0.04 x 2 x 20 = 6.4 > 3.5; 2 trials = 3.2 fits
+    assert s.within_budget and s.training().max_nodes == 2
+    assert s.estimated_monthly_usd == 3.2
+    assert "BUDGET-FEWER-TRIALS" in rules(s)
+    assert any("concurrent_trials reduced from 4 to 2" in w for w in s.warnings)
+
+
+def test_still_over_budget_says_what_to_relax(small_catalog):
+    s = run(small_catalog, "constraints:\n  monthly_budget_usd: 1\n  allow_low_priority: false\n")
+    assert not s.within_budget
+    over = next(r.text for r in s.rationale if r.rule == "BUDGET-OVER")
+    assert "raise constraints.monthly_budget_usd to at least $8" in over
+    assert "lower training.runs_per_month to 2" in over
+    assert "set constraints.allow_low_priority: true" in over
+
+
+def test_override_size_wins_and_is_reported(small_catalog):
+    s = run(small_catalog, "overrides:\n  training_vm_size: Standard_E8s_v3\n")
+    assert s.training().vm_size == "Standard_E8s_v3"
+    assert "COMPUTE-OVERRIDE" in rules(s) and "COMPUTE-CHEAPEST" not in rules(s)
+
+
+def test_override_size_that_falls_short_warns(small_catalog):
+    s = run(small_catalog, "overrides:\n  training_vm_size: Standard_NC4as_T4_v3\n")
+    assert any("a GPU size; this workload trains on CPU" in w for w in s.warnings)
+
+
+def test_override_size_not_in_region_suggests_nearest(small_catalog):
+    with pytest.raises(SelectionError) as info:
+        run(small_catalog, "overrides:\n  training_vm_size: Standard_M8ms\n")
+    assert info.value.field == "overrides.training_vm_size"
+    assert "not offered in westeurope" in info.value.message
+    assert "nearest regions that offer it: northeurope" in info.value.message
+
+
+def test_override_unknown_size_suggests(small_catalog):
+    with pytest.raises(SelectionError) as info:
+        run(small_catalog, "overrides:\n  training_vm_size: Standard_E8s_v4\n")
+    assert "unknown VM size" in info.value.message and "did you mean 'Standard_E8s_v3'" in \
+        info.value.message
+
+
+def test_override_retired_size_is_refused(small_catalog):
+    with pytest.raises(SelectionError) as info:
+        run(small_catalog, "overrides:\n  training_vm_size: Standard_NC6s_v3\n")
+    assert "retired" in info.value.message
+
+
+def test_override_region(small_catalog):
+    s = run(small_catalog, "overrides:\n  region: northeurope\n")
+    assert s.region == "northeurope" and s.training().vm_size == "Standard_D8s_v3"
+    assert "REGION-OVERRIDE" in rules(s)
+
+
+def test_region_without_catalog_data(small_catalog):
+    with pytest.raises(SelectionError) as info:
+        run(small_catalog, "", region="brazilsouth")
+    assert info.value.field == "region"
+    assert "nearest regions it covers" in info.value.message
+
+
+def test_nothing_feasible_in_region_suggests_where(small_catalog):
+    with pytest.raises(SelectionError) as info:
+        run(small_catalog, "training:\n  framework: pytorch\n", region="northeurope")
+    assert "no size offered by Azure ML in northeurope" in info.value.message
+    assert "westeurope" in info.value.message
+
+
+def test_service_override(small_catalog):
+    s = run(small_catalog, "overrides:\n  service: azure-ml\n")
+    assert "SVC-OVERRIDE" in rules(s)
+    with pytest.raises(SelectionError) as info:
+        run(small_catalog, "overrides:\n  service: databricks\n")
+    assert info.value.field == "overrides.service"
+
+
+def test_other_platform_signals_are_warned_not_hidden(small_catalog):
+    s = run(small_catalog, "team:\n  existing_platform: databricks\n")
+    assert s.service == "azure-ml"
+    assert any("existing_platform is databricks" in w for w in s.warnings)
+
+
+def test_select_json_contract_keys_and_order(small_catalog):
+    d = run(small_catalog, "team:\n  prefers: [ui]\n").contract_dict()
+    assert list(d) == ["profile", "service", "region", "compute", "ai_services",
+                       "estimated_monthly_usd", "within_budget", "rationale", "alternatives",
+                       "warnings"]
+    assert list(d["compute"][0]) == ["role", "kind", "vm_size", "accelerator", "family", "gpus",
+                                     "vcpus", "memory_gib", "min_nodes", "max_nodes", "priority",
+                                     "hourly_usd"]
+    assert [c["role"] for c in d["compute"]] == ["training", "development"]
+    assert set(d["rationale"][0]) == {"rule", "text"}
+    assert set(d["alternatives"][0]) == {"vm_size", "hourly_usd", "rejected_because"}
+
+
+def test_selection_is_deterministic(small_catalog):
+    assert run(small_catalog).contract_dict() == run(small_catalog).contract_dict()
+
+
+# -- the packaged catalog --------------------------------------------------------------
+
+EXPECTED = {
+    "churn": ("memory-optimized", "low-priority", True),
+    "fraud-private": ("memory-optimized", "dedicated", True),
+    "vision-defects": ("gpu", "low-priority", False),
+    "llm-finetune": ("gpu", "dedicated", True),
+}
+
+
+@pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
+def test_examples_select_what_they_are_meant_to(path):
+    s = select(load_profile(path), load_catalog())
+    SEEN_RULES.update(rules(s))
+    family, priority, dev = EXPECTED[s.profile]
+    t = s.training()
+    assert (t.family, t.priority, s.development() is not None) == (family, priority, dev)
+    row = load_catalog().get(t.vm_size, s.region)
+    assert row is not None and row.aml and not row.retired
+    assert s.within_budget
+
+
+def test_examples_differ_in_what_they_select():
+    sizes = {select(load_profile(p), load_catalog()).training().vm_size for p in PROFILES}
+    assert len(sizes) == len(PROFILES)
+
+
+def test_llm_example_uses_infiniband():
+    s = select(load_profile(next(p for p in PROFILES if p.stem == "llm-finetune")), load_catalog())
+    assert s.training().vm_size.startswith("Standard_ND") and "r" in s.training().vm_size[12:]
+
+
+def test_every_rule_fires_in_some_test():
+    """Runs last (file order): each rule id must have appeared in a test above."""
+    assert set(RULES) - SEEN_RULES == set()
+
+
+def test_candidate_filters_match_the_catalog():
+    names = {r.vm_size for r in load_catalog().rows if r.aml and CPU_SERIES.match(r.vm_size)}
+    assert "Standard_E16s_v3" in names and "Standard_A4_v2" not in names
+    gpus = {r.gpu_model for r in load_catalog().rows if r.gpus}
+    assert TRAINING_GPUS <= gpus
