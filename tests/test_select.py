@@ -11,13 +11,8 @@ from trainstack.profile import load_profile
 from trainstack.select import RULES, select
 from trainstack.select.selector import CPU_SERIES, TRAINING_GPUS
 
-SEEN_RULES: set[str] = set()
-
-
 def run(catalog, extra: str = "", **replace: str):
-    selection = select(parse(extra, **replace), catalog)
-    SEEN_RULES.update(r.rule for r in selection.rationale)
-    return selection
+    return select(parse(extra, **replace), catalog)
 
 
 def rules(selection) -> list[str]:
@@ -85,7 +80,6 @@ def test_deep_learning_trains_on_gpu(small_catalog, extra, why):
 
     base = MINIMAL.split("data:")[0] if extra.startswith("data:") else MINIMAL
     s = select(parse_profile(base + extra), small_catalog)
-    SEEN_RULES.update(rules(s))
     t = s.training()
     assert t.accelerator == "gpu" and t.family == "gpu" and t.gpus >= 1
     assert t.vm_size == "Standard_NC4as_T4_v3"  # small model: T4
@@ -181,7 +175,6 @@ def test_dedicated_when_not_allowed_or_prod(small_catalog, extra, replace):
 
     text = profile_text(extra) if not replace else MINIMAL + "environment: prod\n"
     s = select(parse_profile(text), small_catalog)
-    SEEN_RULES.update(rules(s))
     assert s.training().priority == "dedicated" and s.training().hourly_usd == 0.20
     assert "PRIORITY-DEDICATED" in rules(s)
 
@@ -222,7 +215,6 @@ def test_budget_tries_low_priority_first(small_catalog):
 
     text = MINIMAL + "environment: prod\nconstraints:\n  monthly_budget_usd: 5\n"
     s = select(parse_profile(text), small_catalog)
-    SEEN_RULES.update(rules(s))
     assert s.within_budget and s.training().priority == "low-priority"
     assert "BUDGET-LOW-PRIORITY" in rules(s)
 
@@ -342,7 +334,6 @@ EXPECTED = {
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
 def test_examples_select_what_they_are_meant_to(path):
     s = select(load_profile(path), load_catalog())
-    SEEN_RULES.update(rules(s))
     family, priority, dev = EXPECTED[s.profile]
     t = s.training()
     assert (t.family, t.priority, s.development() is not None) == (family, priority, dev)
@@ -361,9 +352,39 @@ def test_llm_example_uses_infiniband():
     assert s.training().vm_size.startswith("Standard_ND") and "r" in s.training().vm_size[12:]
 
 
-def test_every_rule_fires_in_some_test():
-    """Runs last (file order): each rule id must have appeared in a test above."""
-    assert set(RULES) - SEEN_RULES == set()
+# One scenario per rule id: the rule must fire for it (and each rule has one).
+RULE_SCENARIOS = {
+    "SVC-OVERRIDE": "overrides:\n  service: azure-ml\n",
+    "SVC-AML-DEFAULT": "",
+    "REGION-OVERRIDE": "overrides:\n  region: northeurope\n",
+    "COMPUTE-GPU": "training:\n  framework: pytorch\n",
+    "COMPUTE-CPU": "",
+    "COMPUTE-MEMORY": "",
+    "COMPUTE-GPU-LADDER": "training:\n  framework: pytorch\n",
+    "COMPUTE-CURRENT-GEN": "",
+    "COMPUTE-CHEAPEST": "",
+    "COMPUTE-OVERRIDE": "overrides:\n  training_vm_size: Standard_E8s_v3\n",
+    "NODES-SCALE-TO-ZERO": "",
+    "NODES-MAX": "",
+    "PRIORITY-LOW": "",
+    "PRIORITY-DEDICATED": "environment: prod\n",
+    "DEV-INSTANCE": "team:\n  prefers: [ui]\n",
+    "COST-ESTIMATE": "",
+    "BUDGET-OK": "constraints:\n  monthly_budget_usd: 100\n",
+    "BUDGET-LOW-PRIORITY": "environment: prod\nconstraints:\n  monthly_budget_usd: 5\n",
+    "BUDGET-FEWER-TRIALS": "training:\n  concurrent_trials: 4\nconstraints:\n"
+                           "  monthly_budget_usd: 3.5\n",
+    "BUDGET-OVER": "constraints:\n  monthly_budget_usd: 1\n",
+}
+
+
+@pytest.mark.parametrize("rule", sorted(RULE_SCENARIOS))
+def test_rule_fires_for_its_scenario(small_catalog, rule):
+    assert rule in rules(run(small_catalog, RULE_SCENARIOS[rule]))
+
+
+def test_every_rule_has_a_scenario():
+    assert set(RULE_SCENARIOS) == set(RULES)
 
 
 def test_candidate_filters_match_the_catalog():

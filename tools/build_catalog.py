@@ -2,7 +2,7 @@
 
 Usage (from the repository root, with the raw data checked out beside it):
 
-    python tools/build_catalog.py ../shared/data/vm-catalog
+    python tools/build_catalog.py ../shared/data/vm-catalog [OUT_DIR]
 
 Writes ``src/trainstack/catalog/data/vm_sizes.csv`` and ``sources.json``. The
 output is sorted and byte-identical for the same inputs. This is a maintainer
@@ -124,7 +124,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def main(raw_dir: str) -> int:
+def main(raw_dir: str, out_dir: Path = OUT_DIR) -> int:
     raw = Path(raw_dir)
     v6 = read_csv(raw / "skypilot_v6_azure_vms.csv")
     aml = read_csv(raw / "skypilot_v5_azure_az_ml_vms.csv")
@@ -205,16 +205,18 @@ def main(raw_dir: str) -> int:
                 "low_priority_source": "" if low is None else "derived-aml-us-ratio",
                 "spec_source": "skypilot-v6" if size in v6_sizes else "skypilot-v5-aml",
             })
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
     fields = list(rows[0])
-    with (OUT_DIR / "vm_sizes.csv").open("w", newline="") as fh:
+    with (out_dir / "vm_sizes.csv").open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    (OUT_DIR / "sources.json").write_text(json.dumps(SOURCES, indent=2, sort_keys=True) + "\n")
+    (out_dir / "sources.json").write_text(json.dumps(SOURCES, indent=2, sort_keys=True) + "\n")
     print(f"wrote {len(rows)} rows for {len({r['vm_size'] for r in rows})} sizes", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/vm-catalog"))
+    args = sys.argv[1:]
+    sys.exit(main(args[0] if args else "../shared/data/vm-catalog",
+                  Path(args[1]) if len(args) > 1 else OUT_DIR))

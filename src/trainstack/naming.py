@@ -84,6 +84,7 @@ def _alnum(text: str) -> str:
 def _fit(prefix: str, middle: str, tail: str, limit: int, sep: str = "") -> str:
     """prefix+sep+middle+sep+tail, trimming middle so the whole fits ``limit``."""
     fixed = len(prefix) + len(tail) + (2 * len(sep) if sep else 0)
+    middle = re.sub(r"-{2,}", "-", middle)  # key vault names cannot hold "--"
     middle = middle[: max(limit - fixed, 0)].strip("-")
     parts = [p for p in (prefix, middle, tail) if p]
     return sep.join(parts)
