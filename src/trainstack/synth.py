@@ -67,7 +67,11 @@ def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | No
     from trainstack.constructs import engine
 
     settings = settings or Settings.from_env()
+    # Starting the engine (Python import + node process + assemblies) takes most
+    # of a cold run and waits on node; overlap it with loading and selecting.
+    warm = engine.preload(settings.engine)
     planned = plan(paths, settings, catalog)  # every input error surfaces before any write
+    warm.join()
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
@@ -87,7 +91,9 @@ def synth_in_place(paths: list[Path], outdir: Path, settings: Settings | None = 
     from trainstack.constructs import engine
 
     settings = settings or Settings.from_env()
+    warm = engine.preload(settings.engine)
     planned = plan(paths, settings)
+    warm.join()
     engine.synth([p.spec for p in planned], outdir, settings.engine)
     return planned
 

@@ -86,6 +86,13 @@ def synth_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
 ) -> None:
     """Synthesize Terraform JSON to OUT/stacks/<stack>/cdk.tf.json, atomically."""
+    import os
+
+    from trainstack.constructs import engine as cdk_engine
+
+    # Start the engine first: it is most of a cold run and overlaps what follows.
+    cdk_engine.preload(engine.value if engine else os.environ.get("TRAINSTACK_ENGINE", "cdktf"))
+
     from trainstack.settings import Settings
     from trainstack.synth import synth
 
@@ -113,20 +120,14 @@ def schema_cmd() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: returns the exit code."""
     try:
-        result = app(args=argv, standalone_mode=False, prog_name="trainstack")
+        # standalone mode: usage errors print their message and exit 2
+        app(args=argv, prog_name="trainstack")
     except TrainstackError as exc:
         output.error(*exc.lines)
         return exc.exit_code
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        output.error("aborted")
-        return 130
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
-    return result if isinstance(result, int) else 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        output.error(str(exc.code))
+        return 1
+    return 0

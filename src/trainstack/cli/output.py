@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trainstack.select.models import Selection
+if TYPE_CHECKING:  # imported lazily: `synth` should not wait for it at start-up
+    from trainstack.select.models import Selection
 
 
 def emit_json(value: Any) -> None:

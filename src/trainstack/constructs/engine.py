@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -35,16 +36,37 @@ def load_engine(name: str) -> ModuleType:
         ) from None
 
 
-def engine_version(name: str) -> str:
-    from importlib.metadata import version
+def preload(name: str) -> threading.Thread:
+    """Start importing the engine in the background; ``synth`` uses it when ready.
 
-    return version(ENGINES[name])
+    Errors are not raised here: ``load_engine`` raises them again, with the
+    install hint, when ``synth`` asks for the engine.
+    """
+
+    if name in _preloading:
+        return _preloading[name]
+
+    def load() -> None:
+        try:
+            load_engine(name)
+        except SynthError:
+            pass
+
+    thread = threading.Thread(target=load, name=f"load-{name}", daemon=True)
+    _preloading[name] = thread
+    thread.start()
+    return thread
+
+
+_preloading: dict[str, threading.Thread] = {}
 
 
 def synth(specs: list[StackSpec], outdir: Path, engine: str = "cdktf") -> None:
     """Render the stacks with the engine and write ``outdir/stacks/<name>/cdk.tf.json``."""
     cdk = load_engine(engine)
-    app = cdk.App(outdir=str(outdir), skip_validation=False)
+    # stack_traces off: no JS stack trace captured per construct (time, and
+    # nothing of it reaches the JSON).
+    app = cdk.App(outdir=str(outdir), stack_traces=False)
     for spec in specs:
         _render(cdk, app, spec)
     app.synth()

@@ -1,0 +1,103 @@
+"""Cold `trainstack synth` vs the same stack through prebuilt provider bindings.
+
+Usage:
+    python benchmarks/synth_bench.py [--runs N] [--profile PROFILE] [--prebuilt-python PY]
+
+Each run is a new process (cold: Python start, imports, the jsii node
+process, synthesis). Measured per run: wall time, and peak memory of Python
+and node together = the sum over the process tree of each process's peak
+resident set (VmHWM from /proc, sampled every 5 ms; an upper bound on the
+simultaneous peak). Both paths run in the same session, alternating, so
+machine noise hits both; the result to read is the ratio.
+
+PREBUILT-PY is a Python with trainstack and `trainstack[bench]`
+(cdktf-cdktf-provider-azurerm) installed; default: this interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(c) for c in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _hwm_kib(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak MiB summed over the process tree) of one command."""
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    peaks: dict[int, int] = {}
+    while proc.poll() is None:
+        todo = [proc.pid]
+        while todo:
+            pid = todo.pop()
+            hwm = _hwm_kib(pid)
+            if hwm is not None:
+                peaks[pid] = max(peaks.get(pid, 0), hwm)
+            todo += _children(pid)
+        time.sleep(0.005)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr.read().decode()}")
+    return wall, sum(peaks.values()) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--profile", default="profiles/churn.yaml")
+    ap.add_argument("--prebuilt-python", default=sys.executable)
+    args = ap.parse_args()
+
+    trainstack = [sys.executable, "-m", "trainstack", "synth", args.profile, "-q", "--out"]
+    prebuilt = [args.prebuilt_python, "benchmarks/prebuilt_stack.py", args.profile]
+    results: dict[str, list[tuple[float, float]]] = {"trainstack": [], "prebuilt": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(args.runs):
+            results["trainstack"].append(measure([*trainstack, f"{tmp}/ts{i}"]))
+            results["prebuilt"].append(measure([*prebuilt, f"{tmp}/pb{i}"]))
+
+    def med(name: str, k: int) -> float:
+        return statistics.median(r[k] for r in results[name])
+
+    print(f"profile: {args.profile}; runs: {args.runs} each, alternating; medians")
+    print("| path | wall s | peak MiB (python+node) |")
+    print("|---|---|---|")
+    for name in results:
+        print(f"| {name} | {med(name, 0):.2f} | {med(name, 1):.0f} |")
+    print(f"\nspeed-up: {med('prebuilt', 0) / med('trainstack', 0):.1f}x faster; "
+          f"memory: {med('prebuilt', 1) / med('trainstack', 1):.1f}x less")
+    print("all runs (wall s, MiB):")
+    for name, rows in results.items():
+        print(f"  {name}: " + ", ".join(f"({w:.2f}, {m:.0f})" for w, m in rows))
+
+
+if __name__ == "__main__":
+    main()
