@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROFILES, ROOT, profile_text
-from trainstack.cli.main import main
+from trainstack.cli.entry import main
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:

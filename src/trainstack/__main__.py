@@ -1,3 +1,3 @@
-from trainstack.cli.main import main
+from trainstack.cli.entry import console
 
-raise SystemExit(main())
+console()

@@ -98,22 +98,23 @@ class Catalog:
         )
 
 
-def _parse_row(raw: dict[str, str]) -> VmSize:
-    return VmSize(
-        vm_size=raw["vm_size"],
-        region=raw["region"],
-        vcpus=int(raw["vcpus"]),
-        memory_gib=float(raw["memory_gib"]),
-        gpus=int(raw["gpus"]),
-        gpu_model=raw["gpu_model"],
-        gpu_memory_gib=float(raw["gpu_memory_gib"]),
-        family=raw["family"],
-        aml=raw["aml"] == "1",
-        retired=raw["retired"] == "1",
-        hourly_usd=float(raw["hourly_usd"]),
-        low_priority_usd=float(raw["low_priority_usd"]) if raw["low_priority_usd"] else None,
-        price_source=raw["price_source"],
-        price_date=raw["price_date"],
+_COLUMNS = (
+    "vm_size", "region", "vcpus", "memory_gib", "gpus", "gpu_model", "gpu_memory_gib", "family",
+    "aml", "retired", "hourly_usd", "low_priority_usd", "price_source", "price_date",
+)
+
+
+def _parse_rows(lines: Iterable[str]) -> tuple[VmSize, ...]:
+    reader = csv.reader(lines)
+    header = next(reader)
+    at = [header.index(c) for c in _COLUMNS]  # by name, so column order may change
+    (size, region, vcpus, mem, gpus, gpu_model, gpu_mem, family, aml, retired, hourly, low,
+     source, date) = at
+    return tuple(
+        VmSize(r[size], r[region], int(r[vcpus]), float(r[mem]), int(r[gpus]), r[gpu_model],
+               float(r[gpu_mem]), r[family], r[aml] == "1", r[retired] == "1", float(r[hourly]),
+               float(r[low]) if r[low] else None, r[source], r[date])
+        for r in reader
     )
 
 
@@ -126,6 +127,6 @@ def load_catalog() -> Catalog:
     """The packaged catalog, read once per process on first use."""
     data = resources.files("trainstack.catalog") / "data"
     with (data / "vm_sizes.csv").open(newline="", encoding="utf-8") as fh:
-        rows = tuple(_parse_row(r) for r in csv.DictReader(fh))
+        rows = _parse_rows(fh)
     sources = json.loads((data / "sources.json").read_text(encoding="utf-8"))
     return Catalog(rows=rows, sources=sources)

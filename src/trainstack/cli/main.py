@@ -86,13 +86,6 @@ def synth_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
 ) -> None:
     """Synthesize Terraform JSON to OUT/stacks/<stack>/cdk.tf.json, atomically."""
-    import os
-
-    from trainstack.constructs import engine as cdk_engine
-
-    # Start the engine first: it is most of a cold run and overlaps what follows.
-    cdk_engine.preload(engine.value if engine else os.environ.get("TRAINSTACK_ENGINE", "cdktf"))
-
     from trainstack.settings import Settings
     from trainstack.synth import synth
 
@@ -117,8 +110,8 @@ def schema_cmd() -> None:
     output.emit_json(json.loads(profile_json_schema()))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point: returns the exit code."""
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code (see entry.py for the process)."""
     try:
         # standalone mode: usage errors print their message and exit 2
         app(args=argv, prog_name="trainstack")
