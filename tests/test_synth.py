@@ -366,3 +366,31 @@ def test_engine_is_imported_in_exactly_one_module():
 def test_prebuilt_provider_bindings_are_never_imported():
     for path in (ROOT / "src").rglob("*.py"):
         assert not re.search(r"(cdktf_cdktf_provider_|cdktn_provider_)", path.read_text()), path
+
+
+@pytest.mark.parametrize("kind", ["file", "foreign-dir"])
+def test_synth_never_replaces_what_is_not_its_output(tmp_path, kind):
+    from trainstack.errors import SynthError
+
+    target = tmp_path / "target"
+    if kind == "file":
+        target.write_text("precious")
+    else:
+        target.mkdir()
+        (target / "notes.txt").write_text("precious")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    with pytest.raises(SynthError) as info:
+        synth([PROFILES[0]], target, Settings())
+    assert "choose another --out" in str(info.value)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_synth_without_node_is_a_clear_error(monkeypatch):
+    from trainstack.constructs.engine import load_engine
+    from trainstack.errors import SynthError
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("JSII_NODE", raising=False)
+    with pytest.raises(SynthError) as info:
+        load_engine("cdktf")
+    assert "needs Node.js" in str(info.value)

@@ -73,17 +73,37 @@ def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | No
     planned = plan(paths, settings, catalog)  # every input error surfaces before any write
     warm.join()
     outdir = outdir.resolve()
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the output is not
+    _check_replaceable(outdir)
+    try:
+        outdir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+        staging.chmod(0o755)  # mkdtemp makes it private; the output is not
+    except OSError as exc:
+        raise SynthError(f"cannot write next to {outdir}: {exc.strerror or exc}") from None
     try:
         engine.synth([p.spec for p in planned], staging, settings.engine)
         _check_written(staging, planned)
         _swap(staging, outdir)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SynthError(f"cannot write {outdir}: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return planned
+
+
+def _check_replaceable(outdir: Path) -> None:
+    """Refuse to replace anything but an earlier synth output (or nothing)."""
+    if not outdir.exists():
+        return
+    if not outdir.is_dir():
+        raise SynthError(f"{outdir} exists and is not a directory; choose another --out")
+    if any(outdir.iterdir()) and not (outdir / "manifest.json").is_file():
+        raise SynthError(
+            f"{outdir} is not empty and holds no earlier synth output (no manifest.json); "
+            "refusing to replace it: choose another --out"
+        )
 
 
 def synth_in_place(paths: list[Path], outdir: Path, settings: Settings | None = None) -> list[Planned]:

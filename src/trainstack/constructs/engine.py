@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import threading
 from pathlib import Path
 from types import ModuleType
@@ -24,16 +25,24 @@ _EXTRA = {"cdktf": "pip install trainstack", "cdktn": "pip install 'trainstack[c
 
 def load_engine(name: str) -> ModuleType:
     """Import the named engine; a missing one is a clear error naming the install."""
+    if name not in ENGINES:
+        raise SynthError(f"unknown engine '{name}' (allowed: {', '.join(ENGINES)})")
+    # jsii runs the engine's core in Node.js; without it the import fails deep inside.
+    if not (os.environ.get("JSII_NODE") or shutil.which("node")):
+        raise SynthError(
+            "synthesis needs Node.js (>= 18) on PATH: the CDK engine runs its core in node "
+            "(install it, or point JSII_NODE at a node binary)"
+        )
     # jsii prints an end-of-life banner on Node 20 unless told not to.
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     try:
         return importlib.import_module(ENGINES[name])
-    except KeyError:
-        raise SynthError(f"unknown engine '{name}' (allowed: {', '.join(ENGINES)})") from None
     except ImportError as exc:
         raise SynthError(
             f"the {name} engine is not installed ({exc}); install it with: {_EXTRA[name]}"
         ) from None
+    except Exception as exc:  # jsii start-up failures surface as many exception types
+        raise SynthError(f"the {name} engine could not start: {exc}") from None
 
 
 def preload(name: str) -> threading.Thread:

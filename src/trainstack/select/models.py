@@ -43,10 +43,16 @@ class ComputeChoice(_Value):
         return {
             "role": self.role, "kind": self.kind, "vm_size": self.vm_size,
             "accelerator": self.accelerator, "family": self.family, "gpus": self.gpus,
-            "vcpus": self.vcpus, "memory_gib": self.memory_gib, "min_nodes": self.min_nodes,
+            "vcpus": self.vcpus, "memory_gib": _number(self.memory_gib),
+            "min_nodes": self.min_nodes,
             "max_nodes": self.max_nodes, "priority": self.priority,
             "hourly_usd": self.hourly_usd,
         }
+
+
+def _number(value: float) -> float | int:
+    """128.0 -> 128, as the contract's example writes whole GiB."""
+    return int(value) if float(value).is_integer() else value
 
 
 class AiServiceChoice(_Value):
