@@ -217,6 +217,10 @@ def test_budget_tries_low_priority_first(small_catalog):
     s = select(parse_profile(text), small_catalog)
     assert s.within_budget and s.training().priority == "low-priority"
     assert "BUDGET-LOW-PRIORITY" in rules(s)
+    # the explanation and the alternatives follow the final, low-priority choice
+    cheapest = next(r.text for r in s.rationale if r.rule == "COMPUTE-CHEAPEST")
+    assert "$0.0400/h low-priority" in cheapest
+    assert {a.vm_size: a.hourly_usd for a in s.alternatives}["Standard_E4s_v3"] == 0.05
 
 
 def test_budget_then_fewer_trials(small_catalog):

@@ -33,57 +33,48 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def selection_table(selection: Selection) -> None:
-    """``select --format table``: the same content as the JSON, for a person."""
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *,
+           no_wrap: tuple[str, ...] = ()):  # noqa: ANN202 - rich is imported lazily
     from rich.table import Table
 
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, no_wrap=col in no_wrap)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def selection_table(selection: Selection) -> None:
+    """``select --format table``: the same content as the JSON, for a person."""
     console = _console()
     budget = "within budget" if selection.within_budget else "OVER BUDGET"
     console.print(
         f"[bold]{selection.profile}[/]: {selection.service} in {selection.region} - "
         f"estimated ${selection.estimated_monthly_usd:,.2f}/month ({budget})"
     )
-    compute = Table(title="Compute", title_justify="left")
-    for col in ("role", "size", "spec", "nodes", "priority", "$/h"):
-        compute.add_column(col, no_wrap=col in ("size", "$/h"))
+    compute_rows = []
     for c in selection.compute:
-        spec = f"{c.family}, {c.vcpus} vCPU, {c.memory_gib:g} GiB"
-        if c.gpus:
-            spec += f", {c.gpus} GPU"
-        compute.add_row(f"{c.role} ({c.kind})", c.vm_size, spec, f"{c.min_nodes}-{c.max_nodes}",
-                        c.priority, f"{c.hourly_usd:.4f}")
-    console.print(compute)
+        spec = f"{c.family}, {c.vcpus} vCPU, {c.memory_gib:g} GiB" + (
+            f", {c.gpus} GPU" if c.gpus else "")
+        compute_rows.append((f"{c.role} ({c.kind})", c.vm_size, spec,
+                             f"{c.min_nodes}-{c.max_nodes}", c.priority, f"{c.hourly_usd:.4f}"))
+    console.print(_table("Compute", ("role", "size", "spec", "nodes", "priority", "$/h"),
+                         compute_rows, no_wrap=("size", "$/h")))
     if selection.ai_services:
-        ai = Table(title="Azure AI services", title_justify="left")
-        for col in ("kind", "sku", "covers"):
-            ai.add_column(col)
-        for a in selection.ai_services:
-            ai.add_row(a.kind, a.sku, ", ".join(a.covers))
-        console.print(ai)
-    why = Table(title="Rationale", title_justify="left")
-    why.add_column("rule", no_wrap=True)
-    why.add_column("why")
-    for reason in selection.rationale:
-        why.add_row(reason.rule, reason.text)
-    console.print(why)
+        console.print(_table("Azure AI services", ("kind", "sku", "covers"),
+                             [(a.kind, a.sku, ", ".join(a.covers)) for a in selection.ai_services]))
+    console.print(_table("Rationale", ("rule", "why"),
+                         [(r.rule, r.text) for r in selection.rationale], no_wrap=("rule",)))
     if selection.alternatives:
-        alt = Table(title="Alternatives considered", title_justify="left")
-        for col in ("vm_size", "$/h", "rejected because"):
-            alt.add_column(col)
-        for a in selection.alternatives:
-            alt.add_row(a.vm_size, f"{a.hourly_usd:.4f}", a.rejected_because)
-        console.print(alt)
+        console.print(_table("Alternatives considered", ("vm_size", "$/h", "rejected because"),
+                             [(a.vm_size, f"{a.hourly_usd:.4f}", a.rejected_because)
+                              for a in selection.alternatives]))
     for warning in selection.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
 
 
 def synth_summary(rows: list[tuple[str, str, str, float]]) -> None:
     """One line per stack written: name, path, training size, monthly estimate."""
-    from rich.table import Table
-
-    table = Table(title="Synthesized", title_justify="left")
-    for col in ("stack", "file", "training", "$/month"):
-        table.add_column(col)
-    for name, path, size, monthly in rows:
-        table.add_row(name, path, size, f"{monthly:,.2f}")
-    _console().print(table)
+    _console().print(_table("Synthesized", ("stack", "file", "training", "$/month"),
+                            [(n, p, size, f"{m:,.2f}") for n, p, size, m in rows]))

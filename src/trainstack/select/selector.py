@@ -103,29 +103,46 @@ def select(profile: WorkloadProfile, catalog: Catalog) -> Selection:
     low_priority = _priority(profile, notes)
     trials = profile.training.concurrent_trials
     nodes_per_run = profile.training.nodes_per_run
+    pinned = (_override_size(profile, catalog, region, requirement, notes)
+              if profile.overrides.training_vm_size else None)
 
-    if profile.overrides.training_vm_size:
-        chosen = _override_size(profile, catalog, region, requirement, low_priority, notes)
-        ranked: list[_Costed] = [chosen]
-        alternatives: list[Alternative] = []
-    else:
-        ranked, alternatives = _rank(catalog, region, requirement, low_priority, profile, notes)
-        chosen = ranked[0]
-        notes.why("COMPUTE-CHEAPEST", _cheapest_text(chosen, requirement, profile))
-    low_priority = chosen.low_priority
+    def choose(low: bool) -> tuple[_Costed, list[Alternative], int]:
+        """The training size at dedicated or low-priority prices."""
+        if pinned is not None:
+            return _costed(pinned, low), [], 1
+        return _rank(catalog, region, requirement, low, profile)
 
+    chosen, alternatives, feasible = choose(low_priority)
+    if pinned is not None and low_priority and not chosen.low_priority:
+        notes.warnings.append(f"{pinned.vm_size} has no low-priority price in {region}: "
+                              "dedicated nodes")
     dev = _dev_instance(profile, catalog, region, notes)
     budget = profile.constraints.monthly_budget_usd
     monthly = _monthly(chosen.hourly, trials * nodes_per_run, profile, dev)
 
     within = True
     if budget is not None and monthly > budget:
-        chosen, trials, monthly, within = _fit_budget(
-            profile, chosen, ranked, trials, nodes_per_run, dev, notes, budget
-        )
-        low_priority = chosen.low_priority
+        multi_node = profile.training.distributed and nodes_per_run > 1
+        if not chosen.low_priority and profile.constraints.allow_low_priority and not multi_node:
+            cheaper, cheaper_alts, cheaper_feasible = choose(True)
+            if cheaper.low_priority:
+                new = _monthly(cheaper.hourly, trials * nodes_per_run, profile, dev)
+                notes.why("BUDGET-LOW-PRIORITY",
+                          f"${monthly:,.2f}/month is over the ${budget:,.2f} budget: low-priority "
+                          f"{cheaper.vm.vm_size} nodes bring it to ${new:,.2f}")
+                chosen, alternatives, feasible, monthly = cheaper, cheaper_alts, cheaper_feasible, new
+        trials, monthly, within = _fit_budget(profile, chosen, trials, nodes_per_run, dev, monthly,
+                                              notes, budget)
     elif budget is not None:
         notes.why("BUDGET-OK", f"${monthly:,.2f}/month is within the ${budget:,.2f} budget")
+    low_priority = chosen.low_priority
+    if pinned is None:
+        notes.why(
+            "COMPUTE-CURRENT-GEN",
+            f"{feasible} feasible size(s) offered by Azure ML in {region}; older series and "
+            "retired sizes are not candidates",
+        )
+        notes.why("COMPUTE-CHEAPEST", _cheapest_text(chosen, requirement, profile))
 
     max_nodes = trials * nodes_per_run
     notes.why(
@@ -309,8 +326,9 @@ def _costed(vm: VmSize, low_priority: bool) -> _Costed:
 
 def _rank(
     catalog: Catalog, region: str, req: Requirement, low_priority: bool,
-    profile: WorkloadProfile, notes: _Notes,
-) -> tuple[list[_Costed], list[Alternative]]:
+    profile: WorkloadProfile,
+) -> tuple[_Costed, list[Alternative], int]:
+    """The cheapest feasible size, why the nearest others lost, and how many were feasible."""
     feasible: list[_Costed] = []
     rejected: list[tuple[_Costed, str]] = []
     for vm in catalog.in_region(region):
@@ -329,11 +347,6 @@ def _rank(
     if not feasible:
         field = "overrides.region" if profile.overrides.region else "region"
         raise SelectionError(field, _nothing_feasible(catalog, region, req))
-    notes.why(
-        "COMPUTE-CURRENT-GEN",
-        f"{len(feasible)} feasible size(s) offered by Azure ML in {region}; older series and "
-        "retired sizes are not candidates",
-    )
     best = feasible[0]
     cheaper = sorted((r for r in rejected if order(r[0]) < order(best)), key=lambda r: order(r[0]))
     alts = [Alternative(vm_size=c.vm.vm_size, hourly_usd=round(c.hourly, 4), rejected_because=w)
@@ -349,7 +362,7 @@ def _rank(
                    f"same price as {best.vm.vm_size}; ties break by name")
         alts.append(Alternative(vm_size=c.vm.vm_size, hourly_usd=round(c.hourly, 4),
                                 rejected_because=because))
-    return feasible, alts
+    return best, alts, len(feasible)
 
 
 def _nothing_feasible(catalog: Catalog, region: str, req: Requirement) -> str:
@@ -372,9 +385,8 @@ def _describe(req: Requirement) -> str:
 
 
 def _override_size(
-    profile: WorkloadProfile, catalog: Catalog, region: str, req: Requirement,
-    low_priority: bool, notes: _Notes,
-) -> _Costed:
+    profile: WorkloadProfile, catalog: Catalog, region: str, req: Requirement, notes: _Notes,
+) -> VmSize:
     size = profile.overrides.training_vm_size or ""
     field = "overrides.training_vm_size"
     if size not in catalog.size_names:
@@ -403,10 +415,7 @@ def _override_size(
     if shortfall:
         notes.warnings.append(f"overrides.training_vm_size {size}: {shortfall}")
     notes.why("COMPUTE-OVERRIDE", f"overrides.training_vm_size pins {size}")
-    costed = _costed(vm, low_priority)
-    if low_priority and not costed.low_priority:
-        notes.warnings.append(f"{size} has no low-priority price in {region}: dedicated nodes")
-    return costed
+    return vm
 
 
 # -- development instance -------------------------------------------------------------
@@ -457,29 +466,18 @@ def _cost_text(chosen: _Costed, nodes: int, profile: WorkloadProfile, dev: VmSiz
 
 
 def _fit_budget(
-    profile: WorkloadProfile, chosen: _Costed, ranked: list[_Costed], trials: int,
-    nodes_per_run: int, dev: VmSize | None, notes: _Notes, budget: float,
-) -> tuple[_Costed, int, float, bool]:
+    profile: WorkloadProfile, chosen: _Costed, trials: int, nodes_per_run: int,
+    dev: VmSize | None, monthly: float, notes: _Notes, budget: float,
+) -> tuple[int, float, bool]:
+    """Over budget after the priority step: fewer trials, then say what to relax."""
     t = profile.training
-    monthly = _monthly(chosen.hourly, trials * nodes_per_run, profile, dev)
     multi_node = t.distributed and nodes_per_run > 1
-    if (not chosen.low_priority and profile.constraints.allow_low_priority and not multi_node
-            and chosen.vm.low_priority_usd is not None):
-        cheaper = _Costed(chosen.vm, True)
-        # the cheapest feasible size at low-priority prices may differ
-        if len(ranked) > 1:
-            cheaper = min((_costed(c.vm, True) for c in ranked), key=lambda c: (c.hourly, c.vm.vm_size))
-        new = _monthly(cheaper.hourly, trials * nodes_per_run, profile, dev)
-        notes.why("BUDGET-LOW-PRIORITY",
-                  f"${monthly:,.2f}/month is over the ${budget:,.2f} budget: low-priority "
-                  f"{cheaper.vm.vm_size} nodes bring it to ${new:,.2f}")
-        chosen, monthly = cheaper, new
     while monthly > budget and trials > 1:
         fewer = trials - 1
         new = _monthly(chosen.hourly, fewer * nodes_per_run, profile, dev)
         if new <= budget or fewer == 1:
             notes.why("BUDGET-FEWER-TRIALS",
-                      f"over budget: {fewer} concurrent trial(s) instead of {trials} "
+                      f"over budget: {fewer} concurrent trial(s) instead of {t.concurrent_trials} "
                       f"(${new:,.2f}/month)")
             notes.warnings.append(
                 f"training.concurrent_trials reduced from {t.concurrent_trials} to {fewer} "
@@ -487,11 +485,10 @@ def _fit_budget(
             )
         trials, monthly = fewer, new
     if monthly <= budget:
-        return chosen, trials, monthly, True
-    per_run = monthly - (dev.hourly_usd * DEV_HOURS_PER_MONTH if dev else 0)
-    per_run /= t.runs_per_month
-    runs_fit = int((budget - (dev.hourly_usd * DEV_HOURS_PER_MONTH if dev else 0)) // per_run) \
-        if per_run > 0 else 0
+        return trials, monthly, True
+    dev_cost = dev.hourly_usd * DEV_HOURS_PER_MONTH if dev else 0.0
+    per_run = (monthly - dev_cost) / t.runs_per_month
+    runs_fit = int((budget - dev_cost) // per_run) if per_run > 0 else 0
     relax = [f"raise constraints.monthly_budget_usd to at least ${math.ceil(monthly):,}"]
     if runs_fit >= 1:
         relax.append(f"lower training.runs_per_month to {runs_fit}")
@@ -503,7 +500,7 @@ def _fit_budget(
               f"${monthly:,.2f}/month is over the ${budget:,.2f} budget even with the cheapest "
               f"feasible choice; to fit: {'; or '.join(relax)}")
     notes.warnings.append(f"over budget: ${monthly:,.2f}/month > ${budget:,.2f}")
-    return chosen, trials, monthly, False
+    return trials, monthly, False
 
 
 def _cheapest_text(chosen: _Costed, req: Requirement, profile: WorkloadProfile) -> str:
