@@ -6,6 +6,7 @@ with atomic output and a summary; this file exists so the usual cdktf workflow
 Set TRAINSTACK_PROFILES to a glob to pick other profiles.
 """
 
+import glob
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 if __name__ == "__main__":
     pattern = os.environ.get("TRAINSTACK_PROFILES", "profiles/*.yaml")
-    profiles = sorted(ROOT.glob(pattern))
+    profiles = sorted(ROOT / match for match in glob.glob(pattern, root_dir=ROOT))
+    if not profiles:
+        error(f"no profiles match {pattern} (in {ROOT})")
+        sys.exit(2)
     try:
         synth_in_place(profiles, Path(os.environ.get("CDKTF_OUTDIR", ROOT / "cdktf.out")))
     except TrainstackError as exc:

@@ -110,6 +110,27 @@ def test_console_script_end_to_end(tmp_path):
     assert len(list((tmp_path / "o").glob("stacks/*/cdk.tf.json"))) == len(PROFILES)
 
 
+def test_cdktf_app_entry_point_writes_the_same_stacks(tmp_path):
+    """stacks/app.py is what `cdktf synth` runs (cdktf.json "app")."""
+    run = subprocess.run([sys.executable, "stacks/app.py"], cwd=ROOT, capture_output=True,
+                         text=True, env={**os.environ, "CDKTF_OUTDIR": str(tmp_path / "cdk")})
+    assert run.returncode == 0, run.stderr
+    main(["synth", *map(str, PROFILES), "--out", str(tmp_path / "ts"), "-q"])
+    for path in PROFILES:
+        rel = Path("stacks") / path.stem / "cdk.tf.json"
+        assert (tmp_path / "cdk" / rel).read_bytes() == (tmp_path / "ts" / rel).read_bytes()
+
+
+def test_cdktf_app_entry_point_reports_bad_profiles(tmp_path, write_profile):
+    bad = write_profile(profile_text().replace("size_gb: 1", "size_gb: 0"))
+    run = subprocess.run([sys.executable, "stacks/app.py"], cwd=ROOT, capture_output=True,
+                         text=True, env={**os.environ, "CDKTF_OUTDIR": str(tmp_path / "cdk"),
+                                         "TRAINSTACK_PROFILES": str(bad)})
+    assert run.returncode == 2
+    assert "data.size_gb: must be greater than 0 (got 0)" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 
 

@@ -60,7 +60,7 @@ def selection_table(selection: Selection) -> None:
         compute_rows.append((f"{c.role} ({c.kind})", c.vm_size, spec,
                              f"{c.min_nodes}-{c.max_nodes}", c.priority, f"{c.hourly_usd:.4f}"))
     console.print(_table("Compute", ("role", "size", "spec", "nodes", "priority", "$/h"),
-                         compute_rows, no_wrap=("size", "$/h")))
+                         compute_rows, no_wrap=("size", "priority", "$/h")))
     if selection.ai_services:
         console.print(_table("Azure AI services", ("kind", "sku", "covers"),
                              [(a.kind, a.sku, ", ".join(a.covers)) for a in selection.ai_services]))

@@ -31,6 +31,14 @@ DEV_IDLE_MINUTES = 60
 CLUSTER_IDLE_MINUTES = 15
 SPARK_SERVICE_HINT = "Databricks or Synapse"
 MAX_ALTERNATIVES = 6
+# Tasks a prebuilt Azure AI Services model covers (azurerm cognitive account kinds).
+PREBUILT_KINDS = {
+    "object-detection": "ComputerVision", "image-classification": "ComputerVision",
+    "ocr": "ComputerVision", "document-extraction": "FormRecognizer",
+    "sentiment-analysis": "TextAnalytics", "named-entity-recognition": "TextAnalytics",
+    "text-classification": "TextAnalytics", "translation": "TextTranslation",
+    "speech-to-text": "SpeechServices", "text-generation": "OpenAI",
+}
 
 # GPU memory needed per model size: (per GPU GiB, total GiB)
 GPU_NEEDS = {"small": (16, 16), "medium": (40, 40), "large": (40, 160)}
@@ -216,6 +224,13 @@ def _service(profile: WorkloadProfile, notes: _Notes) -> None:
         notes.why("SVC-OVERRIDE", "overrides.service pins azure-ml")
         return
     # Signals that the full rule set routes elsewhere: say so rather than hide it.
+    prebuilt = PREBUILT_KINDS.get(profile.problem.task)
+    if prebuilt and (profile.problem.prebuilt_ok or profile.team.ml_expertise == "none"):
+        notes.warnings.append(
+            f"problem.task {profile.problem.task} is covered by a prebuilt Azure AI model "
+            f"({prebuilt}), which usually saves the training entirely; this version "
+            f"provisions Azure ML only"
+        )
     if profile.team.existing_platform != "none":
         notes.warnings.append(
             f"team.existing_platform is {profile.team.existing_platform}: keeping the work on "
