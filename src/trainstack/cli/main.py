@@ -95,9 +95,9 @@ def synth_cmd(
     )
     planned = synth(profiles, out, settings)
     if not quiet:
-        output.synth_summary([
-            (p.spec.name, str(out / "stacks" / p.spec.name / "cdk.tf.json"),
-             p.selection.compute[0].vm_size, p.selection.estimated_monthly_usd)
+        output.synth_summary(str(out), [
+            (p.spec.name, p.selection.region, p.selection.compute[0].vm_size,
+             p.selection.estimated_monthly_usd)
             for p in planned
         ])
 

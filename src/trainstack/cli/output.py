@@ -74,7 +74,10 @@ def selection_table(selection: Selection) -> None:
         console.print(f"[yellow]warning:[/] {warning}")
 
 
-def synth_summary(rows: list[tuple[str, str, str, float]]) -> None:
-    """One line per stack written: name, path, training size, monthly estimate."""
-    _console().print(_table("Synthesized", ("stack", "file", "training", "$/month"),
-                            [(n, p, size, f"{m:,.2f}") for n, p, size, m in rows]))
+def synth_summary(outdir: str, rows: list[tuple[str, str, str, float]]) -> None:
+    """One line per stack written: name, region, training size, monthly estimate."""
+    console = _console()
+    console.print(_table("Synthesized", ("stack", "region", "training", "$/month"),
+                         [(n, r, size, f"{m:,.2f}") for n, r, size, m in rows],
+                         no_wrap=("stack", "training")))
+    console.print(f"wrote {outdir}/stacks/<stack>/cdk.tf.json")

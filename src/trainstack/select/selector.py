@@ -121,8 +121,8 @@ def select(profile: WorkloadProfile, catalog: Catalog) -> Selection:
         return _rank(catalog, region, requirement, low, profile)
 
     chosen, alternatives, feasible = choose(low_priority)
-    if pinned is not None and low_priority and not chosen.low_priority:
-        notes.warnings.append(f"{pinned.vm_size} has no low-priority price in {region}: "
+    if low_priority and not chosen.low_priority:
+        notes.warnings.append(f"{chosen.vm.vm_size} has no low-priority price in {region}: "
                               "dedicated nodes")
     dev = _dev_instance(profile, catalog, region, notes)
     budget = profile.constraints.monthly_budget_usd
