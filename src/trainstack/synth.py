@@ -61,17 +61,27 @@ def plan(paths: list[Path], settings: Settings, catalog: Catalog | None = None) 
     return planned
 
 
+def _plan_while_engine_starts(paths: list[Path], settings: Settings,
+                              catalog: Catalog | None) -> list[Planned]:
+    from trainstack.constructs import engine
+
+    # Starting the engine (Python import + node process + assemblies) takes most
+    # of a cold run and waits on node; overlap it with loading and selecting.
+    warm = engine.preload(settings.engine)
+    try:
+        return plan(paths, settings, catalog)
+    finally:
+        warm.join()  # also on errors, so the engine's process shuts down cleanly
+
+
 def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | None = None,
           catalog: Catalog | None = None) -> list[Planned]:
     """Synthesize the profiles' stacks into ``outdir`` atomically."""
     from trainstack.constructs import engine
 
     settings = settings or Settings.from_env()
-    # Starting the engine (Python import + node process + assemblies) takes most
-    # of a cold run and waits on node; overlap it with loading and selecting.
-    warm = engine.preload(settings.engine)
-    planned = plan(paths, settings, catalog)  # every input error surfaces before any write
-    warm.join()
+    # every input error surfaces here, before anything is written
+    planned = _plan_while_engine_starts(paths, settings, catalog)
     outdir = outdir.resolve()
     _check_replaceable(outdir)
     try:
@@ -111,9 +121,7 @@ def synth_in_place(paths: list[Path], outdir: Path, settings: Settings | None = 
     from trainstack.constructs import engine
 
     settings = settings or Settings.from_env()
-    warm = engine.preload(settings.engine)
-    planned = plan(paths, settings)
-    warm.join()
+    planned = _plan_while_engine_starts(paths, settings, None)
     engine.synth([p.spec for p in planned], outdir, settings.engine)
     return planned
 
