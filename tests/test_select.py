@@ -8,8 +8,8 @@ from conftest import PROFILES, parse, vm
 from trainstack.catalog import catalog_from_rows, load_catalog
 from trainstack.errors import SelectionError
 from trainstack.profile import load_profile
-from trainstack.select import RULES, select
-from trainstack.select.selector import CPU_SERIES, TRAINING_GPUS
+from trainstack.select import RULES, SelectionContext, select
+from trainstack.select.common import CPU_SERIES, TRAINING_GPUS
 
 def run(catalog, extra: str = "", **replace: str):
     return select(parse(extra, **replace), catalog)
@@ -54,11 +54,19 @@ def test_rows_and_columns_raise_the_memory_estimate(small_catalog):
     assert "100,000,000 rows x 30 columns" in memory
 
 
-def test_data_beyond_one_node_is_an_error_naming_the_field(small_catalog):
+def test_data_beyond_one_node_goes_to_spark(small_catalog):
+    s = select(with_data(size_gb=120.0), small_catalog)
+    assert s.service == "databricks"
+    assert "more than one node holds" in next(r.text for r in s.rationale
+                                              if r.rule == "SVC-DISTRIBUTED")
+
+
+def test_pinned_azure_ml_with_data_beyond_one_node_is_an_error(small_catalog):
+    p = with_data("overrides:\n  service: azure-ml\n", size_gb=120.0)
     with pytest.raises(SelectionError) as info:
-        select(with_data(size_gb=120.0), small_catalog)
+        select(p, small_catalog)
     assert info.value.field == "data.size_gb"
-    assert "distributed preparation with Spark" in info.value.message
+    assert "needs_distributed_prep" in info.value.message
 
 
 def test_largest_node_when_data_needs_it(small_catalog):
@@ -294,32 +302,16 @@ def test_nothing_feasible_in_region_suggests_where(small_catalog):
     assert "westeurope" in info.value.message
 
 
-def test_service_override(small_catalog):
-    s = run(small_catalog, "overrides:\n  service: azure-ml\n")
-    assert "SVC-OVERRIDE" in rules(s)
+@pytest.mark.parametrize("service", ["azure-ml", "databricks", "synapse"])
+def test_service_override(small_catalog, service):
+    s = run(small_catalog, f"overrides:\n  service: {service}\n")
+    assert s.service == service and "SVC-OVERRIDE" in rules(s)
+
+
+def test_ai_services_override_needs_a_covered_task(small_catalog):
     with pytest.raises(SelectionError) as info:
-        run(small_catalog, "overrides:\n  service: databricks\n")
-    assert info.value.field == "overrides.service"
-
-
-def test_other_platform_signals_are_warned_not_hidden(small_catalog):
-    s = run(small_catalog, "team:\n  existing_platform: databricks\n")
-    assert s.service == "azure-ml"
-    assert any("existing_platform is databricks" in w for w in s.warnings)
-
-
-def test_prebuilt_coverage_is_warned_not_hidden(small_catalog):
-    from conftest import MINIMAL
-    from trainstack.profile import parse_profile
-
-    text = MINIMAL.replace("task: classification", "task: sentiment-analysis")
-    quiet = select(parse_profile(text + "training:\n  framework: sklearn\n"), small_catalog)
-    assert not quiet.warnings
-    s = select(parse_profile(text.replace("problem:\n", "problem:\n  prebuilt_ok: true\n")
-                             + "training:\n  framework: sklearn\n"), small_catalog)
-    assert any("prebuilt Azure AI model (TextAnalytics)" in w for w in s.warnings)
-    tabular = select(parse("team:\n  ml_expertise: none\n"), small_catalog)
-    assert not tabular.warnings  # tabular classification is never covered
+        run(small_catalog, "overrides:\n  service: ai-services\n")
+    assert info.value.field == "problem.task" and "no prebuilt Azure AI model" in info.value.message
 
 
 def test_select_json_contract_keys_and_order(small_catalog):
@@ -373,32 +365,68 @@ def test_llm_example_uses_infiniband():
 # One scenario per rule id: the rule must fire for it (and each rule has one).
 RULE_SCENARIOS = {
     "SVC-OVERRIDE": "overrides:\n  service: azure-ml\n",
+    "SVC-AI-PREBUILT": "problem:\n  predicts: x\n  task: ocr\n  prebuilt_ok: true\n",
+    "SVC-KEEP-PLATFORM": "team:\n  existing_platform: databricks\n",
+    "SVC-SYNAPSE-NO-GPU": "team:\n  existing_platform: synapse\ntraining:\n  framework: pytorch\n",
+    "SVC-DISTRIBUTED": "data:\n  size_gb: 5\n  needs_distributed_prep: true\n",
+    "SVC-FULL-CONTROL": "team:\n  prefers: [scala]\n",
     "SVC-AML-DEFAULT": "",
     "REGION-OVERRIDE": "overrides:\n  region: northeurope\n",
     "COMPUTE-GPU": "training:\n  framework: pytorch\n",
     "COMPUTE-CPU": "",
     "COMPUTE-MEMORY": "",
     "COMPUTE-GPU-LADDER": "training:\n  framework: pytorch\n",
+    "COMPUTE-GPU-TABULAR": "data:\n  size_gb: 40\ntraining:\n  framework: xgboost\n",
     "COMPUTE-CURRENT-GEN": "",
     "COMPUTE-CHEAPEST": "",
     "COMPUTE-OVERRIDE": "overrides:\n  training_vm_size: Standard_E8s_v3\n",
     "NODES-SCALE-TO-ZERO": "",
     "NODES-MAX": "",
+    "NODES-QUOTA": "training:\n  concurrent_trials: 4\n",
     "PRIORITY-LOW": "",
     "PRIORITY-DEDICATED": "environment: prod\n",
     "DEV-INSTANCE": "team:\n  prefers: [ui]\n",
+    "SPARK-SYNAPSE-SIZE": "team:\n  existing_platform: synapse\n",
+    "SPARK-DATABRICKS-NODE": "team:\n  existing_platform: databricks\n",
+    "AI-KIND": "problem:\n  predicts: x\n  task: translation\n  prebuilt_ok: true\n",
+    "AI-SKU": "problem:\n  predicts: x\n  task: translation\n  prebuilt_ok: true\n",
     "COST-ESTIMATE": "",
     "BUDGET-OK": "constraints:\n  monthly_budget_usd: 100\n",
     "BUDGET-LOW-PRIORITY": "environment: prod\nconstraints:\n  monthly_budget_usd: 5\n",
+    "BUDGET-CHEAPER-FAMILY": "constraints:\n  monthly_budget_usd: 2\n  allow_low_priority: false\n",
     "BUDGET-FEWER-TRIALS": "training:\n  concurrent_trials: 4\nconstraints:\n"
                            "  monthly_budget_usd: 3.5\n",
     "BUDGET-OVER": "constraints:\n  monthly_budget_usd: 1\n",
 }
 
 
+def scenario_profile(extra: str):
+    """MINIMAL with the scenario's sections replacing MINIMAL's own (problem, data)."""
+    from conftest import MINIMAL
+    from trainstack.profile import parse_profile
+
+    text = MINIMAL
+    for section in ("problem", "data"):
+        if extra.startswith(f"{section}:") or f"\n{section}:" in extra:
+            head, rest = text.split(f"{section}:\n", 1)
+            lines = rest.split("\n")
+            while lines and lines[0].startswith("  "):  # drop this section's own lines
+                lines.pop(0)
+            text = head + "\n".join(lines)
+    return parse_profile(text + extra)
+
+
+QUOTA = SelectionContext(quota_vcpus={"Standard_D4s_v3": 8})
+
+
 @pytest.mark.parametrize("rule", sorted(RULE_SCENARIOS))
 def test_rule_fires_for_its_scenario(small_catalog, rule):
-    assert rule in rules(run(small_catalog, RULE_SCENARIOS[rule]))
+    catalog = small_catalog
+    if rule == "BUDGET-CHEAPER-FAMILY":
+        catalog = catalog_from_rows((*small_catalog.rows,
+                                     vm("Standard_F4s_v2", mem=8, price=0.15, low=0.03)))
+    s = select(scenario_profile(RULE_SCENARIOS[rule]), catalog, QUOTA)
+    assert rule in rules(s), rules(s)
 
 
 def test_every_rule_has_a_scenario():
@@ -417,7 +445,7 @@ def test_candidate_filters_match_the_catalog():
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from trainstack.select.selector import GB_TO_GIB, Requirement  # noqa: E402
+from trainstack.select.common import GB_TO_GIB, Requirement  # noqa: E402
 
 REGIONS = sorted(load_catalog().regions)
 
@@ -426,7 +454,8 @@ REGIONS = sorted(load_catalog().regions)
 def cpu_profiles(draw):
     size = draw(st.floats(min_value=0.05, max_value=90, allow_nan=False))
     modality = draw(st.sampled_from(["tabular", "timeseries"]))
-    framework = draw(st.sampled_from(["sklearn", "xgboost", "lightgbm", "automl"]))
+    # xgboost/lightgbm may move large data to GPU (COMPUTE-GPU-TABULAR): tested apart
+    framework = draw(st.sampled_from(["sklearn", "automl"]))
     region = draw(st.sampled_from(REGIONS))
     env = draw(st.sampled_from(["dev", "test", "prod"]))
     low = draw(st.booleans())

@@ -54,6 +54,11 @@ class Problem(_Section):
     prebuilt_ok: bool = Field(
         default=False, description="A prebuilt Azure AI model would do for this task."
     )
+    custom_labels: bool = Field(
+        default=False,
+        description="Image classification / object detection with your own labels "
+                    "(Custom Vision) rather than prebuilt classes (Azure AI Vision).",
+    )
 
 
 class Data(_Section):
@@ -115,12 +120,18 @@ class Constraints(_Section):
     allow_low_priority: bool = Field(
         default=True, description="Restartable jobs may use low-priority VMs."
     )
+    free_tier: bool = Field(
+        default=False, description="A free prototype: Azure AI services on the F0 tier."
+    )
 
 
 class Deploy(_Section):
     """Step 5: integrate."""
 
     endpoint: Literal["online", "batch", "none"] = "none"
+    requests_per_month: int | None = Field(
+        default=None, ge=0, description="Expected calls per month, for usage-priced services."
+    )
 
 
 class Monitor(_Section):

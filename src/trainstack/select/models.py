@@ -34,14 +34,18 @@ class ComputeChoice(_Value):
     min_nodes: int
     max_nodes: int
     priority: Literal["dedicated", "low-priority"]
-    hourly_usd: float
+    hourly_usd: float  # per node
+    # Synapse Spark pools: Small ... XXLarge (then vm_size is empty)
+    node_size: str | None = None
     # Not part of the select JSON contract; used by the stacks.
-    idle_minutes: int = 15
+    idle_minutes: int = 15  # idle scale-down, auto-termination or auto-pause
+    runtime: str | None = None  # Databricks runtime / Synapse Spark version
 
     def contract_dict(self) -> dict[str, Any]:
         """The keys of docs/profile-v1.md, in its order."""
+        size = {"node_size": self.node_size} if self.node_size else {"vm_size": self.vm_size}
         return {
-            "role": self.role, "kind": self.kind, "vm_size": self.vm_size,
+            "role": self.role, "kind": self.kind, **size,
             "accelerator": self.accelerator, "family": self.family, "gpus": self.gpus,
             "vcpus": self.vcpus, "memory_gib": _number(self.memory_gib),
             "min_nodes": self.min_nodes,
@@ -73,11 +77,14 @@ class Selection(_Value):
     alternatives: tuple[Alternative, ...] = ()
     warnings: tuple[str, ...] = ()
 
+    def role(self, role: str) -> ComputeChoice | None:
+        return next((c for c in self.compute if c.role == role), None)
+
     def training(self) -> ComputeChoice | None:
-        return next((c for c in self.compute if c.role == "training"), None)
+        return self.role("training")
 
     def development(self) -> ComputeChoice | None:
-        return next((c for c in self.compute if c.role == "development"), None)
+        return self.role("development")
 
     def contract_dict(self) -> dict[str, Any]:
         """The ``trainstack select --format json`` object, keys in contract order."""

@@ -1,204 +1,57 @@
-"""Selector v1: a workload profile becomes an Azure ML training design.
+"""The selector: a workload profile becomes a service, compute and a cost.
 
-A pure function of the profile and a catalog value (no I/O): the request is
-derived, candidates are enumerated, checked, costed and ranked in separate
-steps, and every decision is recorded with its rule id (see rules.py).
+A pure function of the profile, the catalogs and a context of live facts
+(quotas, availability) that the caller supplies: no I/O. The service is decided
+first (service.py), then each service sizes its compute (aml.py, spark.py,
+ai.py), then cost and budget. Every decision is recorded with its rule id.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
 
+from trainstack.catalog.services import ServiceFacts, load_services
 from trainstack.catalog.vm import Catalog, VmSize
-from trainstack.errors import SelectionError, did_you_mean
+from trainstack.errors import SelectionError
 from trainstack.profile.models import WorkloadProfile
 from trainstack.regions import nearest
-from trainstack.select.models import Alternative, ComputeChoice, Reason, Selection
+from trainstack.select import aml, spark
+from trainstack.select.ai import ai_services
+from trainstack.select.common import (
+    Costed,
+    Notes,
+    Requirement,
+    SelectionContext,
+    costed,
+    is_multi_node,
+    low_priority_allowed,
+    run_hours,
+)
+from trainstack.select.models import Alternative, ComputeChoice, Selection
+from trainstack.select.service import decide_service
 
-GB_TO_GIB = 1e9 / 2**30
-HEADROOM_GIB = 2.0  # OS and runtime
-LARGEST_NODE_GIB = 512.0  # beyond this, data preparation must go distributed (Spark)
-MIN_CPU_VCPUS = 4
-DEEP_LEARNING = frozenset({"pytorch", "tensorflow", "transformers"})
-GPU_MODALITIES = frozenset({"image", "audio"})
-TRAINING_GPUS = frozenset({"T4", "A100", "A100-80GB", "H100"})
-CPU_SERIES = re.compile(r"^Standard_(D|DS|E)\d+[a-z]*_v[2-9]$|^Standard_M\d+[a-z]*$")
-INFINIBAND = re.compile(r"^Standard_ND\d+[a-z]*r[a-z]*_")  # the 'r' marks RDMA/InfiniBand
-DEV_HOURS_PER_MONTH = 176  # 8 h x 22 working days; idle shutdown stops the rest
-DEV_IDLE_MINUTES = 60
-CLUSTER_IDLE_MINUTES = 15
-SPARK_SERVICE_HINT = "Databricks or Synapse"
-MAX_ALTERNATIVES = 6
-# Tasks a prebuilt Azure AI Services model covers (azurerm cognitive account kinds).
-PREBUILT_KINDS = {
-    "object-detection": "ComputerVision", "image-classification": "ComputerVision",
-    "ocr": "ComputerVision", "document-extraction": "FormRecognizer",
-    "sentiment-analysis": "TextAnalytics", "named-entity-recognition": "TextAnalytics",
-    "text-classification": "TextAnalytics", "translation": "TextTranslation",
-    "speech-to-text": "SpeechServices", "text-generation": "OpenAI",
-}
-
-# GPU memory needed per model size: (per GPU GiB, total GiB)
-GPU_NEEDS = {"small": (16, 16), "medium": (40, 40), "large": (40, 160)}
+# Re-exported for tests and callers that build requirements themselves.
+__all__ = ["Requirement", "SelectionContext", "select"]
 
 
-@dataclass(frozen=True)
-class Requirement:
-    """What one training node must have."""
-
-    accelerator: str  # "cpu" | "gpu"
-    min_vcpus: int = 1
-    min_memory_gib: float = 0.0
-    min_gpu_memory_gib: float = 0.0  # per GPU
-    min_total_gpu_memory_gib: float = 0.0
-    infiniband: bool = False
-
-    def shortfall(self, vm: VmSize) -> str | None:
-        """Why a size cannot do the job, or None when it can."""
-        if self.accelerator == "cpu":
-            if vm.gpus:
-                return "a GPU size; this workload trains on CPU"
-            if not CPU_SERIES.match(vm.vm_size):
-                return "not a current-generation D/E/M training size"
-            if vm.vcpus < self.min_vcpus:
-                return f"{vm.vcpus} vCPUs < {self.min_vcpus} needed"
-            if vm.memory_gib < self.min_memory_gib:
-                return f"{vm.memory_gib:g} GiB memory < {self.min_memory_gib:g} GiB needed"
-            return None
-        if not vm.gpus:
-            return "no GPU; this workload trains on GPU"
-        if vm.gpu_model not in TRAINING_GPUS:
-            return f"{vm.gpu_model} GPUs are not on the training ladder (T4, A100, H100)"
-        if vm.gpu_memory_gib < self.min_gpu_memory_gib:
-            return f"{vm.gpu_memory_gib:g} GiB per GPU < {self.min_gpu_memory_gib:g} GiB needed"
-        if vm.total_gpu_memory_gib < self.min_total_gpu_memory_gib:
-            return (f"{vm.total_gpu_memory_gib:g} GiB GPU memory in all "
-                    f"< {self.min_total_gpu_memory_gib:g} GiB needed")
-        if self.infiniband and not INFINIBAND.match(vm.vm_size):
-            return "no InfiniBand; multi-node training needs an ND ...r size"
-        return None
-
-
-@dataclass(frozen=True)
-class _Costed:
-    vm: VmSize
-    low_priority: bool
-
-    @property
-    def hourly(self) -> float:
-        return self.vm.price(self.low_priority)
-
-
-class _Notes:
-    """Collects rationale and warnings in decision order."""
-
-    def __init__(self) -> None:
-        self.rationale: list[Reason] = []
-        self.warnings: list[str] = []
-
-    def why(self, rule: str, text: str) -> None:
-        self.rationale.append(Reason(rule=rule, text=text))
-
-
-def select(profile: WorkloadProfile, catalog: Catalog) -> Selection:
+def select(profile: WorkloadProfile, catalog: Catalog, context: SelectionContext | None = None,
+           services: ServiceFacts | None = None) -> Selection:
     """Choose service, compute and cost for a profile. Pure: no I/O."""
-    notes = _Notes()
+    services = services or load_services()
+    context = context or SelectionContext()
+    notes = Notes()
     region = _region(profile, catalog, notes)
-    _service(profile, notes)
-    requirement = _requirement(profile, notes)
-    low_priority = _priority(profile, notes)
-    trials = profile.training.concurrent_trials
-    nodes_per_run = profile.training.nodes_per_run
-    pinned = (_override_size(profile, catalog, region, requirement, notes)
-              if profile.overrides.training_vm_size else None)
-
-    def choose(low: bool) -> tuple[_Costed, list[Alternative], int]:
-        """The training size at dedicated or low-priority prices."""
-        if pinned is not None:
-            return _costed(pinned, low), [], 1
-        return _rank(catalog, region, requirement, low, profile)
-
-    chosen, alternatives, feasible = choose(low_priority)
-    if low_priority and not chosen.low_priority:
-        notes.warnings.append(f"{chosen.vm.vm_size} has no low-priority price in {region}: "
-                              "dedicated nodes")
-    dev = _dev_instance(profile, catalog, region, notes)
-    budget = profile.constraints.monthly_budget_usd
-    monthly = _monthly(chosen.hourly, trials * nodes_per_run, profile, dev)
-
-    within = True
-    if budget is not None and monthly > budget:
-        multi_node = profile.training.distributed and nodes_per_run > 1
-        if not chosen.low_priority and profile.constraints.allow_low_priority and not multi_node:
-            cheaper, cheaper_alts, cheaper_feasible = choose(True)
-            if cheaper.low_priority:
-                new = _monthly(cheaper.hourly, trials * nodes_per_run, profile, dev)
-                notes.why("BUDGET-LOW-PRIORITY",
-                          f"${monthly:,.2f}/month is over the ${budget:,.2f} budget: low-priority "
-                          f"{cheaper.vm.vm_size} nodes bring it to ${new:,.2f}")
-                chosen, alternatives, feasible, monthly = cheaper, cheaper_alts, cheaper_feasible, new
-        trials, monthly, within = _fit_budget(profile, chosen, trials, nodes_per_run, dev, monthly,
-                                              notes, budget)
-    elif budget is not None:
-        notes.why("BUDGET-OK", f"${monthly:,.2f}/month is within the ${budget:,.2f} budget")
-    low_priority = chosen.low_priority
-    if pinned is None:
-        notes.why(
-            "COMPUTE-CURRENT-GEN",
-            f"{feasible} feasible size(s) offered by Azure ML in {region}; older series and "
-            "retired sizes are not candidates",
-        )
-        notes.why("COMPUTE-CHEAPEST", _cheapest_text(chosen, requirement, profile))
-
-    max_nodes = trials * nodes_per_run
-    notes.why(
-        "NODES-SCALE-TO-ZERO",
-        f"the training cluster scales from 0 nodes and releases idle nodes after "
-        f"{CLUSTER_IDLE_MINUTES} minutes, so nothing is billed between runs",
-    )
-    notes.why(
-        "NODES-MAX",
-        f"max {max_nodes} node(s) = {trials} concurrent trial(s) x {nodes_per_run} node(s) per run",
-    )
-    _cost_text(chosen, max_nodes, profile, dev, monthly, notes)
-
-    vm = chosen.vm
-    compute = [
-        ComputeChoice(
-            role="training", kind="aml-cluster", vm_size=vm.vm_size,
-            accelerator=vm.accelerator, family=vm.family, gpus=vm.gpus, vcpus=vm.vcpus,
-            memory_gib=vm.memory_gib, min_nodes=0, max_nodes=max_nodes,
-            priority="low-priority" if low_priority else "dedicated",
-            hourly_usd=round(chosen.hourly, 4), idle_minutes=CLUSTER_IDLE_MINUTES,
-        )
-    ]
-    if dev is not None:
-        compute.append(
-            ComputeChoice(
-                role="development", kind="aml-instance", vm_size=dev.vm_size,
-                accelerator="cpu", family=dev.family, gpus=0, vcpus=dev.vcpus,
-                memory_gib=dev.memory_gib, min_nodes=1, max_nodes=1, priority="dedicated",
-                hourly_usd=round(dev.hourly_usd, 4), idle_minutes=DEV_IDLE_MINUTES,
-            )
-        )
-    return Selection(
-        profile=profile.name,
-        service="azure-ml",
-        region=region,
-        compute=tuple(compute),
-        estimated_monthly_usd=monthly,
-        within_budget=within,
-        rationale=tuple(notes.rationale),
-        alternatives=tuple(alternatives),
-        warnings=tuple(notes.warnings),
-    )
+    decision = decide_service(profile, services, notes)
+    if decision.service == "ai-services":
+        return _ai(profile, region, services, notes)
+    if decision.service == "synapse":
+        return _synapse(profile, region, services, notes)
+    if decision.service == "databricks":
+        return _databricks(profile, catalog, region, services, context, notes)
+    return _azure_ml(profile, catalog, region, services, context, notes, decision.spark_prep)
 
 
-# -- service and region --------------------------------------------------------------
-
-def _region(profile: WorkloadProfile, catalog: Catalog, notes: _Notes) -> str:
+def _region(profile: WorkloadProfile, catalog: Catalog, notes: Notes) -> str:
     region = profile.target_region
     field = "overrides.region" if profile.overrides.region else "region"
     if region not in catalog.regions:
@@ -213,318 +66,242 @@ def _region(profile: WorkloadProfile, catalog: Catalog, notes: _Notes) -> str:
     return region
 
 
-def _service(profile: WorkloadProfile, notes: _Notes) -> None:
-    pinned = profile.overrides.service
-    if pinned is not None and pinned != "azure-ml":
-        raise SelectionError(
-            "overrides.service",
-            f"this version of trainstack provisions azure-ml only (got '{pinned}')",
-        )
-    if pinned == "azure-ml":
-        notes.why("SVC-OVERRIDE", "overrides.service pins azure-ml")
-        return
-    # Signals that the full rule set routes elsewhere: say so rather than hide it.
-    prebuilt = PREBUILT_KINDS.get(profile.problem.task)
-    if prebuilt and (profile.problem.prebuilt_ok or profile.team.ml_expertise == "none"):
-        notes.warnings.append(
-            f"problem.task {profile.problem.task} is covered by a prebuilt Azure AI model "
-            f"({prebuilt}), which usually saves the training entirely; this version "
-            f"provisions Azure ML only"
-        )
-    if profile.team.existing_platform != "none":
-        notes.warnings.append(
-            f"team.existing_platform is {profile.team.existing_platform}: keeping the work on "
-            f"that platform is usually better; this version provisions Azure ML only"
-        )
-    if profile.data.needs_distributed_prep:
-        notes.warnings.append(
-            f"data.needs_distributed_prep: Spark preparation ({SPARK_SERVICE_HINT}) is not "
-            f"provisioned by this version; training runs on Azure ML"
-        )
-    notes.why(
-        "SVC-AML-DEFAULT",
-        "Azure Machine Learning trains the model: managed clusters that scale to zero, "
-        "with the Python SDK, CLI and studio UI",
+def _selection(profile: WorkloadProfile, service: str, region: str, compute: list[ComputeChoice],
+               monthly: float, within: bool, notes: Notes,
+               alternatives: tuple[Alternative, ...] = (), ai: tuple = ()) -> Selection:
+    return Selection(
+        profile=profile.name, service=service, region=region, compute=tuple(compute),
+        ai_services=ai, estimated_monthly_usd=round(monthly, 2), within_budget=within,
+        rationale=tuple(notes.rationale), alternatives=alternatives,
+        warnings=tuple(notes.warnings),
     )
 
 
-# -- what a node needs -------------------------------------------------------------
+# -- Azure Machine Learning ----------------------------------------------------------------
 
-def _needs_gpu(profile: WorkloadProfile) -> tuple[bool, str]:
-    framework, modality = profile.training.framework, profile.data.modality
-    if framework in DEEP_LEARNING:
-        return True, f"{framework} is a deep-learning framework"
-    if modality in GPU_MODALITIES:
-        return True, f"{modality} models are deep networks"
-    if modality == "text" and framework == "automl":
-        return True, "AutoML for text (NLP) trains transformer models"
-    return False, f"{modality} data with {framework}"
-
-
-def _requirement(profile: WorkloadProfile, notes: _Notes) -> Requirement:
-    gpu, why = _needs_gpu(profile)
-    if gpu:
-        size = profile.training.model_size or (
-            "large" if profile.problem.task == "text-generation" else "small"
-        )
-        per_gpu, total = GPU_NEEDS[size]
-        notes.why("COMPUTE-GPU", f"GPU: {why}; training data streams from storage in batches")
-        ib = profile.training.distributed and profile.training.nodes_per_run > 1
-        ladder = {
-            "small": "a small model or fine-tuning fits one 16 GB GPU (T4 and up)",
-            "medium": "a larger model needs a 40 GB+ GPU (A100 and up)",
-            "large": f"a large model needs {total} GB+ of GPU memory on large GPUs "
-                     "(multi-GPU A100 or H100)",
-        }[size]
-        if ib:
-            ladder += "; multi-node runs need InfiniBand (ND A100 v4 / ND H100 v5)"
-        notes.why("COMPUTE-GPU-LADDER", f"model size {size}: {ladder}")
-        return Requirement(
-            accelerator="gpu", min_gpu_memory_gib=per_gpu, min_total_gpu_memory_gib=total,
-            infiniband=ib,
-        )
-
-    k = 10 if profile.data.modality in ("text", "document") else 5
-    need = k * profile.data.size_gb * GB_TO_GIB
-    basis = f"{k} x {profile.data.size_gb:g} GB on disk"
-    if profile.data.rows and profile.data.columns:
-        dense = profile.data.rows * profile.data.columns * 8 * 2 / 2**30
-        if dense > need:
-            need, basis = dense, (f"{profile.data.rows:,} rows x {profile.data.columns} columns "
-                                  "x 8 bytes, twice for working copies")
-    need = math.ceil((need + HEADROOM_GIB) * 10) / 10
-    notes.why("COMPUTE-CPU", f"CPU: {why} trains well on CPU cores")
-    if need > LARGEST_NODE_GIB:
-        raise SelectionError(
-            "data.size_gb",
-            f"the data needs about {need:g} GiB in memory ({basis}), more than one node "
-            f"holds ({LARGEST_NODE_GIB:g} GiB); it needs distributed preparation with Spark "
-            f"({SPARK_SERVICE_HINT}), which this version does not provision "
-            f"(got {profile.data.size_gb:g})",
-        )
-    fits_gp = need <= MIN_CPU_VCPUS * 4
-    notes.why(
-        "COMPUTE-MEMORY",
-        f"needs about {need:g} GiB RAM ({basis} + {HEADROOM_GIB:g} GiB headroom); "
-        + ("a general-purpose size (~4 GiB/vCPU) holds it" if fits_gp else
-           "memory is the constraint, so memory-optimized sizes (~8 GiB/vCPU) compete "
-           "with larger general-purpose ones on price"),
-    )
-    return Requirement(accelerator="cpu", min_vcpus=MIN_CPU_VCPUS, min_memory_gib=need)
-
-
-def _priority(profile: WorkloadProfile, notes: _Notes) -> bool:
-    c, t = profile.constraints, profile.training
-    multi_node = t.distributed and t.nodes_per_run > 1
-    if not c.allow_low_priority:
-        notes.why("PRIORITY-DEDICATED", "dedicated nodes: constraints.allow_low_priority is false")
-        return False
-    if multi_node:
-        notes.why("PRIORITY-DEDICATED",
-                  "dedicated nodes: a synchronous multi-node run fails when one node is evicted")
-        return False
-    if profile.environment == "prod":
-        notes.why("PRIORITY-DEDICATED",
-                  "dedicated nodes: prod training has deadlines that eviction would break")
-        return False
-    notes.why("PRIORITY-LOW",
-              "low-priority nodes (up to ~80-90% cheaper): the jobs are restartable and "
-              "constraints.allow_low_priority is true")
-    return True
-
-
-# -- candidates ----------------------------------------------------------------------
-
-def _costed(vm: VmSize, low_priority: bool) -> _Costed:
-    return _Costed(vm, low_priority and vm.low_priority_usd is not None)
-
-
-def _rank(
-    catalog: Catalog, region: str, req: Requirement, low_priority: bool,
-    profile: WorkloadProfile,
-) -> tuple[_Costed, list[Alternative], int]:
-    """The cheapest feasible size, why the nearest others lost, and how many were feasible."""
-    feasible: list[_Costed] = []
-    rejected: list[tuple[_Costed, str]] = []
-    for vm in catalog.in_region(region):
-        if not vm.aml:
-            continue
-        costed = _costed(vm, low_priority)
-        why_not = "retired; Azure no longer offers it" if vm.retired else req.shortfall(vm)
-        if why_not is None:
-            feasible.append(costed)
-        elif (vm.accelerator == req.accelerator and
-              (CPU_SERIES.match(vm.vm_size) or (vm.gpus and vm.gpu_model in TRAINING_GPUS)
-               or vm.retired)):
-            rejected.append((costed, why_not))
-    order = lambda c: (c.hourly, c.vm.vm_size)  # noqa: E731 - the ranking key, named once
-    feasible.sort(key=order)
-    if not feasible:
-        field = "overrides.region" if profile.overrides.region else "region"
-        raise SelectionError(field, _nothing_feasible(catalog, region, req))
-    best = feasible[0]
-    cheaper = sorted((r for r in rejected if order(r[0]) < order(best)), key=lambda r: order(r[0]))
-    alts = [Alternative(vm_size=c.vm.vm_size, hourly_usd=round(c.hourly, 4), rejected_because=w)
-            for c, w in cheaper[-3:]]
-    retired = sorted((r for r in rejected if r[0].vm.retired), key=lambda r: order(r[0]))
-    alts += [Alternative(vm_size=c.vm.vm_size, hourly_usd=round(c.hourly, 4), rejected_because=w)
-             for c, w in retired[:1] if all(a.vm_size != c.vm.vm_size for a in alts)]
-    for c in feasible[1:]:
-        if len(alts) >= MAX_ALTERNATIVES:
-            break
-        extra = c.hourly - best.hourly
-        because = (f"costs ${extra:.4f}/h more than {best.vm.vm_size}" if extra >= 0.00005 else
-                   f"same price as {best.vm.vm_size}; ties break by name")
-        alts.append(Alternative(vm_size=c.vm.vm_size, hourly_usd=round(c.hourly, 4),
-                                rejected_because=because))
-    return best, alts, len(feasible)
-
-
-def _nothing_feasible(catalog: Catalog, region: str, req: Requirement) -> str:
-    elsewhere = {
-        vm.region for vm in catalog.rows
-        if vm.aml and not vm.retired and req.shortfall(vm) is None
-    }
-    where = ", ".join(nearest(region, elsewhere)[:3]) if elsewhere else "no catalog region"
-    return (f"no size offered by Azure ML in {region} meets the requirement "
-            f"({_describe(req)}); nearest regions that offer one: {where} (got '{region}')")
-
-
-def _describe(req: Requirement) -> str:
-    if req.accelerator == "cpu":
-        return f"CPU, >= {req.min_vcpus} vCPUs, >= {req.min_memory_gib:g} GiB"
-    text = f"GPU with >= {req.min_gpu_memory_gib:g} GiB per GPU"
-    if req.min_total_gpu_memory_gib > req.min_gpu_memory_gib:
-        text += f", >= {req.min_total_gpu_memory_gib:g} GiB in all"
-    return text + (", InfiniBand" if req.infiniband else "")
-
-
-def _override_size(
-    profile: WorkloadProfile, catalog: Catalog, region: str, req: Requirement, notes: _Notes,
-) -> VmSize:
-    size = profile.overrides.training_vm_size or ""
-    field = "overrides.training_vm_size"
-    if size not in catalog.size_names:
-        hint = did_you_mean(size, sorted(catalog.size_names))
-        raise SelectionError(
-            field,
-            f"unknown VM size (got '{size}')" + (f"; did you mean '{hint}'?" if hint else ""),
-        )
-    vm = catalog.get(size, region)
-    if vm is not None and vm.retired:
-        raise SelectionError(field, f"{size} is retired and can no longer be deployed (got '{size}')")
-    if vm is None:
-        offering = catalog.regions_offering(size, aml_only=False)
-        near = ", ".join(nearest(region, offering)[:3]) or "none in the catalog"
-        raise SelectionError(
-            field,
-            f"{size} is not offered in {region} (got '{size}'); nearest regions that offer it: "
-            f"{near}",
-        )
-    if not vm.aml:
-        notes.warnings.append(
-            f"{size} is not in the catalog's list of Azure ML sizes for {region}; check "
-            "`az ml compute list-sizes` before deploying"
-        )
-    shortfall = req.shortfall(vm)
-    if shortfall:
-        notes.warnings.append(f"overrides.training_vm_size {size}: {shortfall}")
-    notes.why("COMPUTE-OVERRIDE", f"overrides.training_vm_size pins {size}")
-    return vm
-
-
-# -- development instance -------------------------------------------------------------
-
-def _dev_instance(
-    profile: WorkloadProfile, catalog: Catalog, region: str, notes: _Notes
-) -> VmSize | None:
-    if not {"ui", "notebooks"} & set(profile.team.prefers):
-        return None
-    options = sorted(
-        (vm for vm in catalog.in_region(region)
-         if vm.aml and not vm.retired and not vm.gpus and vm.family == "general-purpose"
-         and CPU_SERIES.match(vm.vm_size) and vm.vcpus >= 4 and vm.memory_gib >= 14),
-        key=lambda vm: (vm.hourly_usd, vm.vm_size),
-    )
-    if not options:
-        notes.warnings.append(f"no small general-purpose size in {region} for a development instance")
-        return None
-    dev = options[0]
-    notes.why(
-        "DEV-INSTANCE",
-        f"the team prefers {'/'.join(p for p in profile.team.prefers if p in ('ui', 'notebooks'))}: "
-        f"a {dev.vm_size} compute instance ({dev.vcpus} vCPUs, {dev.memory_gib:g} GiB) that shuts "
-        f"down after {DEV_IDLE_MINUTES} idle minutes; costed at {DEV_HOURS_PER_MONTH} h/month",
-    )
-    return dev
-
-
-# -- cost and budget -------------------------------------------------------------------
-
-def _monthly(hourly: float, nodes: int, profile: WorkloadProfile, dev: VmSize | None) -> float:
-    t = profile.training
-    total = nodes * hourly * t.max_hours * t.runs_per_month
-    if dev is not None:
-        total += dev.hourly_usd * DEV_HOURS_PER_MONTH
-    return round(total, 2)
-
-
-def _cost_text(chosen: _Costed, nodes: int, profile: WorkloadProfile, dev: VmSize | None,
-               monthly: float, notes: _Notes) -> None:
-    t = profile.training
-    text = (f"{nodes} node(s) x ${chosen.hourly:.4f}/h x {t.max_hours:g} h x "
-            f"{t.runs_per_month} runs")
-    if dev is not None:
-        text += f" + {dev.vm_size} ${dev.hourly_usd:.4f}/h x {DEV_HOURS_PER_MONTH} h"
-    notes.why("COST-ESTIMATE", f"{text} = ${monthly:,.2f}/month "
-                               f"(prices of {chosen.vm.price_date}, {chosen.vm.price_source})")
-
-
-def _fit_budget(
-    profile: WorkloadProfile, chosen: _Costed, trials: int, nodes_per_run: int,
-    dev: VmSize | None, monthly: float, notes: _Notes, budget: float,
-) -> tuple[int, float, bool]:
-    """Over budget after the priority step: fewer trials, then say what to relax."""
-    t = profile.training
-    multi_node = t.distributed and nodes_per_run > 1
-    while monthly > budget and trials > 1:
-        fewer = trials - 1
-        new = _monthly(chosen.hourly, fewer * nodes_per_run, profile, dev)
-        if new <= budget or fewer == 1:
-            notes.why("BUDGET-FEWER-TRIALS",
-                      f"over budget: {fewer} concurrent trial(s) instead of {t.concurrent_trials} "
-                      f"(${new:,.2f}/month)")
-            notes.warnings.append(
-                f"training.concurrent_trials reduced from {t.concurrent_trials} to {fewer} "
-                "to fit the budget"
-            )
-        trials, monthly = fewer, new
-    if monthly <= budget:
-        return trials, monthly, True
-    dev_cost = dev.hourly_usd * DEV_HOURS_PER_MONTH if dev else 0.0
-    per_run = (monthly - dev_cost) / t.runs_per_month
-    runs_fit = int((budget - dev_cost) // per_run) if per_run > 0 else 0
-    relax = [f"raise constraints.monthly_budget_usd to at least ${math.ceil(monthly):,}"]
-    if runs_fit >= 1:
-        relax.append(f"lower training.runs_per_month to {runs_fit}")
-    if not profile.constraints.allow_low_priority and not multi_node:
-        relax.append("set constraints.allow_low_priority: true")
-    if dev is not None:
-        relax.append("drop ui/notebooks from team.prefers to remove the development instance")
-    notes.why("BUDGET-OVER",
-              f"${monthly:,.2f}/month is over the ${budget:,.2f} budget even with the cheapest "
-              f"feasible choice; to fit: {'; or '.join(relax)}")
-    notes.warnings.append(f"over budget: ${monthly:,.2f}/month > ${budget:,.2f}")
-    return trials, monthly, False
-
-
-def _cheapest_text(chosen: _Costed, req: Requirement, profile: WorkloadProfile) -> str:
-    vm = chosen.vm
+def _azure_ml(profile: WorkloadProfile, catalog: Catalog, region: str, services: ServiceFacts,
+              context: SelectionContext, notes: Notes, spark_prep: bool) -> Selection:
+    field = "overrides.region" if profile.overrides.region else "region"
+    req = aml.training_requirement(profile, notes)
+    low = low_priority_allowed(profile, notes)
+    trials = profile.training.concurrent_trials
+    per_run = profile.training.nodes_per_run
     hours = profile.training.max_hours
-    spec = f"{vm.vcpus} vCPUs, {vm.memory_gib:g} GiB"
-    if vm.gpus:
-        spec += f", {vm.gpus} x {vm.gpu_model} ({vm.gpu_memory_gib:g} GiB each)"
-    return (f"{vm.vm_size} ({vm.family}; {spec}) is the cheapest size that meets "
-            f"{_describe(req)}: ${chosen.hourly:.4f}/h "
-            f"{'low-priority' if chosen.low_priority else 'dedicated'}, "
-            f"${chosen.hourly * hours:.2f} per {hours:g} h run")
+    pinned = (aml.pinned_size(profile, catalog, region, req, notes)
+              if profile.overrides.training_vm_size else None)
+
+    def choose(low: bool, req: Requirement = req) -> aml.Ranked:
+        if pinned is not None:
+            return aml.Ranked(costed(pinned, low), (), 1)
+        return aml.rank(catalog, region, req, low, context, field)
+
+    ranked = choose(low)
+    if pinned is None and req.accelerator == "cpu":
+        found = aml.gpu_for_tabular(profile, catalog, region, ranked, low, context)
+        if found is not None:
+            gpu, req = found
+            hours = round(profile.training.max_hours / aml.GPU_TABULAR_SPEEDUP, 2)
+            notes.why(
+                "COMPUTE-GPU-TABULAR",
+                f"large tabular data with {profile.training.framework}: {gpu.vm.vm_size} "
+                f"(${gpu.hourly:.4f}/h) at an assumed {aml.GPU_TABULAR_SPEEDUP:g}x speed-up "
+                f"costs less per run than {ranked.best.vm.vm_size} (${ranked.best.hourly:.4f}/h); "
+                f"run time taken as {hours:g} h",
+            )
+            ranked = aml.Ranked(gpu, ranked.alternatives, ranked.candidates)
+    if low and not ranked.best.low_priority:
+        notes.warn(f"{ranked.best.vm.vm_size} has no low-priority price in {region}: "
+                   "dedicated nodes")
+    dev = aml.dev_instance(profile, catalog, region, notes)
+    prep = spark.synapse_pool(profile, services.synapse, notes, role="data-prep") \
+        if spark_prep else None
+    fixed = (dev.hourly_usd * aml.DEV_HOURS_PER_MONTH if dev else 0.0) + (
+        prep.hourly_cluster_usd * run_hours(profile) if prep else 0.0)
+
+    def monthly(c: Costed, trials: int) -> float:
+        return round(trials * per_run * c.hourly * hours * profile.training.runs_per_month
+                     + fixed, 2)
+
+    budget = profile.constraints.monthly_budget_usd
+    cost = monthly(ranked.best, trials)
+    within = True
+    if budget is not None and cost > budget:
+        if (not ranked.best.low_priority and profile.constraints.allow_low_priority
+                and not is_multi_node(profile)):
+            cheaper = choose(True)
+            if cheaper.best.low_priority:
+                new = monthly(cheaper.best, trials)
+                notes.why("BUDGET-LOW-PRIORITY",
+                          f"${cost:,.2f}/month is over the ${budget:,.2f} budget: low-priority "
+                          f"{cheaper.best.vm.vm_size} nodes bring it to ${new:,.2f}")
+                ranked, cost = cheaper, new
+        if cost > budget and pinned is None and req.accelerator == "cpu":
+            wider = choose(ranked.best.low_priority, Requirement(
+                accelerator="cpu", min_vcpus=req.min_vcpus, min_memory_gib=req.min_memory_gib,
+                budget_series=True))
+            if wider.best.hourly < ranked.best.hourly:
+                new = monthly(wider.best, trials)
+                notes.why("BUDGET-CHEAPER-FAMILY",
+                          f"over budget: {wider.best.vm.vm_size} ({wider.best.vm.family}) is a "
+                          f"cheaper feasible family than {ranked.best.vm.vm_size}: "
+                          f"${new:,.2f}/month")
+                ranked, cost = wider, new
+        while cost > budget and trials > 1:
+            fewer = trials - 1
+            new = monthly(ranked.best, fewer)
+            if new <= budget or fewer == 1:
+                notes.why("BUDGET-FEWER-TRIALS",
+                          f"over budget: {fewer} concurrent trial(s) instead of "
+                          f"{profile.training.concurrent_trials} (${new:,.2f}/month)")
+                notes.warn(f"training.concurrent_trials reduced from "
+                           f"{profile.training.concurrent_trials} to {fewer} to fit the budget")
+            trials, cost = fewer, new
+        if cost > budget:
+            relax = []
+            if not profile.constraints.allow_low_priority and not is_multi_node(profile):
+                relax.append("set constraints.allow_low_priority: true")
+            if dev is not None:
+                relax.append("drop ui/notebooks from team.prefers to remove the development "
+                             "instance")
+            within = _over_budget(profile, cost, budget, fixed, notes, relax)
+    elif budget is not None:
+        notes.why("BUDGET-OK", f"${cost:,.2f}/month is within the ${budget:,.2f} budget")
+
+    best = ranked.best
+    max_nodes = trials * per_run
+    quota = context.quota_vcpus.get(best.vm.vm_size)
+    if quota is not None and quota < max_nodes * best.vm.vcpus:
+        capped = max(quota // best.vm.vcpus, per_run)
+        notes.why("NODES-QUOTA", f"quota: {quota} free vCPUs hold {quota // best.vm.vcpus} "
+                                 f"{best.vm.vm_size} node(s); max nodes {max_nodes} -> {capped}")
+        notes.warn(f"request more {best.vm.vm_size} quota in {region} for "
+                   f"{max_nodes} parallel nodes")
+        max_nodes = capped
+    if pinned is None:
+        notes.why("COMPUTE-CURRENT-GEN",
+                  f"{ranked.candidates} Azure ML size(s) considered in {region}; older "
+                  "series and retired sizes are not candidates")
+        notes.why("COMPUTE-CHEAPEST", aml.cheapest_text(best, req, hours))
+    notes.why("NODES-SCALE-TO-ZERO",
+              f"the training cluster scales from 0 nodes and releases idle nodes after "
+              f"{aml.CLUSTER_IDLE_MINUTES} minutes, so nothing is billed between runs")
+    notes.why("NODES-MAX", f"max {max_nodes} node(s) = {trials} concurrent trial(s) x "
+                           f"{per_run} node(s) per run")
+    parts = [f"{trials * per_run} node(s) x ${best.hourly:.4f}/h x {hours:g} h x "
+             f"{profile.training.runs_per_month} runs"]
+    if dev is not None:
+        parts.append(f"{dev.vm_size} ${dev.hourly_usd:.4f}/h x {aml.DEV_HOURS_PER_MONTH} h")
+    if prep is not None:
+        parts.append(f"Synapse pool ${prep.hourly_cluster_usd:.4f}/h x {run_hours(profile):g} h")
+    notes.why("COST-ESTIMATE", f"{' + '.join(parts)} = ${cost:,.2f}/month (prices of "
+                               f"{best.vm.price_date}, {best.vm.price_source})")
+
+    vm = best.vm
+    compute = [ComputeChoice(
+        role="training", kind="aml-cluster", vm_size=vm.vm_size, accelerator=vm.accelerator,
+        family=vm.family, gpus=vm.gpus, vcpus=vm.vcpus, memory_gib=vm.memory_gib, min_nodes=0,
+        max_nodes=max_nodes, priority="low-priority" if best.low_priority else "dedicated",
+        hourly_usd=round(best.hourly, 4), idle_minutes=aml.CLUSTER_IDLE_MINUTES,
+    )]
+    if prep is not None:
+        compute.append(prep.compute)
+    if dev is not None:
+        compute.append(_dev_choice(dev))
+    return _selection(profile, "azure-ml", region, compute, cost, within, notes,
+                      ranked.alternatives)
+
+
+def _dev_choice(dev: VmSize) -> ComputeChoice:
+    return ComputeChoice(
+        role="development", kind="aml-instance", vm_size=dev.vm_size, accelerator="cpu",
+        family=dev.family, gpus=0, vcpus=dev.vcpus, memory_gib=dev.memory_gib, min_nodes=1,
+        max_nodes=1, priority="dedicated", hourly_usd=round(dev.hourly_usd, 4),
+        idle_minutes=aml.DEV_IDLE_MINUTES,
+    )
+
+
+def _over_budget(profile: WorkloadProfile, cost: float, budget: float, fixed: float,
+                 notes: Notes, relax: list[str]) -> bool:
+    """BUDGET-OVER: keep the cheapest feasible choice and say what to relax."""
+    per_run = (cost - fixed) / profile.training.runs_per_month
+    runs_fit = int((budget - fixed) // per_run) if per_run > 0 else 0
+    first = [f"raise constraints.monthly_budget_usd to at least ${math.ceil(cost):,}"]
+    if runs_fit >= 1:
+        first.append(f"lower training.runs_per_month to {runs_fit}")
+    notes.why("BUDGET-OVER",
+              f"${cost:,.2f}/month is over the ${budget:,.2f} budget even with the cheapest "
+              f"feasible choice; to fit: {'; or '.join(first + relax)}")
+    notes.warn(f"over budget: ${cost:,.2f}/month > ${budget:,.2f}")
+    return False
+
+
+# -- Spark services ------------------------------------------------------------------------
+
+def _synapse(profile: WorkloadProfile, region: str, services: ServiceFacts,
+             notes: Notes) -> Selection:
+    plan = spark.synapse_pool(profile, services.synapse, notes)
+    notes.why("PRIORITY-DEDICATED", "dedicated nodes: Synapse Spark pools have no "
+                                    "low-priority or spot option")
+    cost = round(plan.hourly_cluster_usd * run_hours(profile), 2)
+    within = _budget_check(profile, cost, notes, [
+        "use Databricks (overrides.service: databricks) for spot workers",
+        "a smaller data sample for iterative runs",
+    ])
+    notes.why("COST-ESTIMATE",
+              f"{plan.compute.max_nodes} x {plan.compute.node_size} nodes "
+              f"({plan.compute.vcpus} vCores) x ${services.synapse.usd_per_vcore_hour}/vCore-h x "
+              f"{run_hours(profile):g} h (at the autoscale maximum; the pool itself costs "
+              f"nothing while paused) = ${cost:,.2f}/month")
+    return _selection(profile, "synapse", region, [plan.compute], cost, within, notes,
+                      plan.alternatives)
+
+
+def _databricks(profile: WorkloadProfile, catalog: Catalog, region: str, services: ServiceFacts,
+                context: SelectionContext, notes: Notes) -> Selection:
+    spot = low_priority_allowed(profile, notes, spot_word="spot")
+    plan = spark.databricks_cluster(profile, catalog, region, services.databricks, context,
+                                    notes, spot)
+    cost = round(plan.hourly_cluster_usd * run_hours(profile), 2)
+    budget = profile.constraints.monthly_budget_usd
+    if (budget is not None and cost > budget and not spot
+            and profile.constraints.allow_low_priority and not is_multi_node(profile)):
+        cheaper = spark.databricks_cluster(profile, catalog, region, services.databricks,
+                                           context, Notes(), True)
+        new = round(cheaper.hourly_cluster_usd * run_hours(profile), 2)
+        if new < cost:
+            notes.why("BUDGET-LOW-PRIORITY", f"${cost:,.2f}/month is over the ${budget:,.2f} "
+                                             f"budget: spot workers bring it to ${new:,.2f}")
+            plan, cost = cheaper, new
+    within = _budget_check(profile, cost, notes, [])
+    c = plan.compute
+    notes.why("COST-ESTIMATE",
+              f"cluster at {c.max_nodes} worker(s) + driver: ${plan.hourly_cluster_usd:.4f}/h "
+              f"(VMs + DBUs) x {run_hours(profile):g} h = ${cost:,.2f}/month")
+    return _selection(profile, "databricks", region, [c], cost, within, notes, plan.alternatives)
+
+
+def _budget_check(profile: WorkloadProfile, cost: float, notes: Notes, relax: list[str]) -> bool:
+    budget = profile.constraints.monthly_budget_usd
+    if budget is None:
+        return True
+    if cost <= budget:
+        notes.why("BUDGET-OK", f"${cost:,.2f}/month is within the ${budget:,.2f} budget")
+        return True
+    return _over_budget(profile, cost, budget, 0.0, notes, relax)
+
+
+# -- Azure AI services ---------------------------------------------------------------------
+
+def _ai(profile: WorkloadProfile, region: str, services: ServiceFacts, notes: Notes) -> Selection:
+    choices, cost = ai_services(profile, services.ai, notes)
+    budget = profile.constraints.monthly_budget_usd
+    within = True
+    if budget is not None:
+        if cost <= budget:
+            notes.why("BUDGET-OK", f"${cost:,.2f}/month is within the ${budget:,.2f} budget")
+        else:
+            notes.why("BUDGET-OVER", f"${cost:,.2f}/month is over the ${budget:,.2f} budget: "
+                                     "lower deploy.requests_per_month or raise the budget")
+            notes.warn(f"over budget: ${cost:,.2f}/month > ${budget:,.2f}")
+            within = False
+    return _selection(profile, "ai-services", region, [], cost, within, notes, ai=choices)

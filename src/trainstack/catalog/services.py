@@ -1,0 +1,123 @@
+"""Packaged facts about the Spark services and Azure AI services (services.json).
+
+Synapse Spark node sizes and vCore price, Databricks node series, DBU rates and
+ML runtimes, and Azure AI services kinds with SKUs, covered tasks and usage
+prices. Read lazily, once; never fetched.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class SparkNodeSize:
+    name: str  # Small ... XXLarge
+    vcores: int
+    memory_gib: float
+
+
+@dataclass(frozen=True)
+class SynapseFacts:
+    node_sizes: tuple[SparkNodeSize, ...]  # ascending
+    node_family: str
+    spark_version: str
+    min_nodes: int
+    max_nodes: int
+    auto_pause_minutes: int
+    usd_per_vcore_hour: float
+    source: str
+
+
+@dataclass(frozen=True)
+class DatabricksFacts:
+    node_series: tuple[re.Pattern[str], ...]
+    dbu_per_vcpu: dict[str, float]  # by VM family
+    dbu_usd: dict[str, float]  # by workload: jobs, all-purpose
+    cpu_ml_runtime: str
+    gpu_ml_runtime: str
+    runtime_lts: str
+    source: str
+
+    def supports(self, vm_size: str) -> bool:
+        return any(p.match(vm_size) for p in self.node_series)
+
+    def dbu_per_hour(self, family: str, vcpus: int) -> float:
+        return round(self.dbu_per_vcpu[family] * vcpus, 4)
+
+
+@dataclass(frozen=True)
+class AiKind:
+    kind: str  # azurerm_cognitive_account kind
+    name: str
+    covers: tuple[str, ...]
+    skus: tuple[str, ...]
+    default_sku: str
+    free_sku: str | None
+    unit: str
+    usd_per_unit: float
+
+
+@dataclass(frozen=True)
+class AiFacts:
+    kinds: dict[str, AiKind]
+    custom_vision_tasks: frozenset[str]
+    source: str
+
+    def kind_for(self, task: str, *, custom_labels: bool = False) -> str | None:
+        """The prebuilt kind that covers a task (CustomVision for custom labels)."""
+        if custom_labels and task in self.custom_vision_tasks:
+            return "CustomVision.Training"
+        for kind in sorted(self.kinds):
+            if task in self.kinds[kind].covers and not kind.startswith("CustomVision"):
+                return kind
+        return None
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    synapse: SynapseFacts
+    databricks: DatabricksFacts
+    ai: AiFacts
+    sources: dict[str, dict[str, str]]
+
+
+def parse_services(data: dict) -> ServiceFacts:
+    syn, dbx, ai = data["synapse"], data["databricks"], data["ai_services"]
+    sizes = sorted(
+        (SparkNodeSize(name, v["vcores"], float(v["memory_gib"]))
+         for name, v in syn["node_sizes"].items()),
+        key=lambda s: s.vcores,
+    )
+    return ServiceFacts(
+        synapse=SynapseFacts(
+            node_sizes=tuple(sizes), node_family=syn["node_family"],
+            spark_version=syn["spark_version"], min_nodes=syn["min_nodes"],
+            max_nodes=syn["max_nodes"], auto_pause_minutes=syn["auto_pause_minutes"],
+            usd_per_vcore_hour=syn["usd_per_vcore_hour"], source=syn["source"],
+        ),
+        databricks=DatabricksFacts(
+            node_series=tuple(re.compile(p) for p in dbx["node_series"]),
+            dbu_per_vcpu=dict(dbx["dbu_per_vcpu"]), dbu_usd=dict(dbx["dbu_usd"]),
+            cpu_ml_runtime=dbx["runtime"]["cpu_ml"], gpu_ml_runtime=dbx["runtime"]["gpu_ml"],
+            runtime_lts=dbx["runtime"]["lts"], source=dbx["source"],
+        ),
+        ai=AiFacts(
+            kinds={k: AiKind(k, v["name"], tuple(v["covers"]), tuple(v["skus"]),
+                             v["default_sku"], v["free_sku"], v["unit"], v["usd_per_unit"])
+                   for k, v in ai["kinds"].items()},
+            custom_vision_tasks=frozenset(ai["custom_vision_tasks"]),
+            source=ai["source"],
+        ),
+        sources=data["sources"],
+    )
+
+
+@functools.cache
+def load_services() -> ServiceFacts:
+    text = (resources.files("trainstack.catalog") / "data" / "services.json").read_text("utf-8")
+    return parse_services(json.loads(text))

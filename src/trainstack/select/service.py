@@ -1,0 +1,89 @@
+"""Which service trains the model (first match wins, overrides first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trainstack.catalog.services import ServiceFacts
+from trainstack.profile.models import WorkloadProfile
+from trainstack.select.common import LARGEST_NODE_GIB, Notes, memory_need, needs_gpu
+
+SPARK_SOURCES = frozenset({"adls", "databricks", "synapse"})
+SPARK_DATA_GB = 100  # at this size a team that wants full control works in Spark
+
+
+@dataclass(frozen=True)
+class ServiceDecision:
+    service: str  # azure-ml | databricks | synapse | ai-services
+    # Azure ML trains, but data preparation needs Spark: a Synapse pool linked to it.
+    spark_prep: bool = False
+
+
+def decide_service(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes) -> ServiceDecision:
+    team, data = profile.team, profile.data
+    gpu, gpu_why = needs_gpu(profile)
+    need_gib, basis = memory_need(profile)
+    spark_data = data.needs_distributed_prep or (
+        data.modality in ("tabular", "timeseries") and need_gib > LARGEST_NODE_GIB)
+
+    pinned = profile.overrides.service
+    if pinned is not None:
+        notes.why("SVC-OVERRIDE", f"overrides.service pins {pinned}")
+        if pinned == "synapse" and gpu:
+            notes.warn("overrides.service synapse: Synapse has no GPU pools (retired 2024-07-08); "
+                       f"{gpu_why}, so training on Synapse will be slow")
+        return ServiceDecision(pinned)
+
+    kind = facts.ai.kind_for(profile.problem.task, custom_labels=profile.problem.custom_labels)
+    if kind and (profile.problem.prebuilt_ok or team.ml_expertise == "none"):
+        why = ("problem.prebuilt_ok" if profile.problem.prebuilt_ok
+               else "team.ml_expertise is none")
+        notes.why("SVC-AI-PREBUILT",
+                  f"{why} and a prebuilt Azure AI model ({kind}) covers "
+                  f"{profile.problem.task}: no training infrastructure to run")
+        return ServiceDecision("ai-services")
+
+    if team.existing_platform != "none":
+        platform = team.existing_platform
+        if platform == "synapse" and gpu:
+            notes.why("SVC-SYNAPSE-NO-GPU",
+                      f"the team works in Synapse, but {gpu_why} and Synapse has no GPU pools: "
+                      "Azure ML trains on GPU, with a Synapse Spark pool linked for data "
+                      "preparation")
+            return ServiceDecision("azure-ml", spark_prep=True)
+        notes.why("SVC-KEEP-PLATFORM",
+                  f"team.existing_platform is {platform}: data engineering and data science "
+                  "stay in the same service")
+        return ServiceDecision(platform)
+
+    if spark_data:
+        reason = ("data.needs_distributed_prep" if data.needs_distributed_prep else
+                  f"the data needs ~{need_gib:g} GiB in memory ({basis}), more than one node "
+                  f"holds ({LARGEST_NODE_GIB:g} GiB)")
+        if gpu:
+            notes.why("SVC-DISTRIBUTED",
+                      f"{reason}; training itself is deep learning ({gpu_why}), so Azure ML "
+                      "trains on GPU and a Synapse Spark pool linked to it prepares the data")
+            return ServiceDecision("azure-ml", spark_prep=True)
+        if "sql" in team.prefers:
+            notes.why("SVC-DISTRIBUTED", f"{reason}: Spark, on Synapse because the team "
+                                         "prefers SQL")
+            return ServiceDecision("synapse")
+        notes.why("SVC-DISTRIBUTED", f"{reason}: distributed Spark compute on Databricks "
+                                     "(PySpark, MLlib, ML runtime)")
+        return ServiceDecision("databricks")
+
+    wants_spark = "scala" in team.prefers or (
+        "full-control" in team.prefers
+        and (data.source in SPARK_SOURCES or data.size_gb >= SPARK_DATA_GB))
+    if wants_spark:
+        pref = "scala" if "scala" in team.prefers else "full-control"
+        notes.why("SVC-FULL-CONTROL",
+                  f"the team prefers {pref} with Spark-scale data: Databricks gives full "
+                  "control over clusters, runtimes and Spark")
+        return ServiceDecision("databricks")
+
+    notes.why("SVC-AML-DEFAULT",
+              "Azure Machine Learning trains the model: managed clusters that scale to zero, "
+              "with the Python SDK, CLI and studio UI")
+    return ServiceDecision("azure-ml")

@@ -1,0 +1,185 @@
+"""Spark compute: Synapse Spark pools and Databricks clusters.
+
+Both size the cluster from the memory the data needs: usable memory per node
+is taken as 75% of the node's (the rest is Spark's overhead and the OS), and
+the cheapest node size x count that holds the data wins.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from trainstack.catalog.services import DatabricksFacts, SparkNodeSize, SynapseFacts
+from trainstack.catalog.vm import Catalog, VmSize
+from trainstack.errors import SelectionError
+from trainstack.profile.models import WorkloadProfile
+from trainstack.regions import nearest
+from trainstack.select.common import (
+    TRAINING_GPUS,
+    Notes,
+    Requirement,
+    SelectionContext,
+    gpu_requirement,
+    is_multi_node,
+    memory_need,
+    needs_gpu,
+)
+from trainstack.select.models import Alternative, ComputeChoice
+
+USABLE = 0.75  # share of a node's memory Spark executors can use
+DATABRICKS_AUTOTERMINATE_MINUTES = 30
+DATABRICKS_MAX_WORKERS = 100
+PREFERRED_MAX_WORKERS = 32  # beyond this, shuffle and driver overhead grow: prefer bigger nodes
+MIN_WORKER_GIB = 14  # smaller nodes spend most of their memory on Spark itself
+
+
+@dataclass(frozen=True)
+class SparkPlan:
+    compute: ComputeChoice
+    hourly_cluster_usd: float  # all nodes at max size, compute (+ DBUs)
+    alternatives: tuple[Alternative, ...]
+
+
+def _nodes_for(need_gib: float, node_gib: float, minimum: int) -> int:
+    return max(minimum, math.ceil(need_gib / (node_gib * USABLE)))
+
+
+# -- Synapse ---------------------------------------------------------------------------
+
+def synapse_pool(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes, *,
+                 role: str = "training") -> SparkPlan:
+    """SPARK-SYNAPSE-SIZE: the node size and autoscale range of a Synapse Spark pool."""
+    need, basis = memory_need(profile)
+    options: list[tuple[float, int, SparkNodeSize]] = []
+    for size in facts.node_sizes:
+        # the minimum 3 nodes are one driver and two executors
+        nodes = _nodes_for(need, size.memory_gib, facts.min_nodes - 1) + 1
+        if nodes > facts.max_nodes:
+            continue
+        options.append((nodes * size.vcores * facts.usd_per_vcore_hour, nodes, size))
+    if not options:
+        raise SelectionError("data.size_gb", f"the data needs about {need:g} GiB in memory, more "
+                             f"than {facts.max_nodes} Synapse nodes hold (got "
+                             f"{profile.data.size_gb:g})")
+    options.sort(key=lambda o: (round(o[0], 6), o[1], o[2].vcores))
+    hourly, nodes, size = options[0]
+    notes.why(
+        "SPARK-SYNAPSE-SIZE",
+        f"the data needs ~{need:g} GiB in memory ({basis}): {size.name} nodes ({size.vcores} "
+        f"vCores, {size.memory_gib:g} GiB) x {nodes} hold it at {USABLE:.0%} usable, the "
+        f"cheapest pool; autoscale {facts.min_nodes}-{nodes} nodes, auto-pause after "
+        f"{facts.auto_pause_minutes} min, MemoryOptimized, Spark {facts.spark_version} "
+        "(3.4 support ended 2026-03-31; GPU pools were retired 2024-07-08)",
+    )
+    alts = tuple(
+        Alternative(vm_size=f"Synapse {s.name} x {n}", hourly_usd=round(h, 4),
+                    rejected_because=f"pool costs ${h - hourly:.4f}/h more" if h > hourly else
+                    "same price; fewer, larger nodes win ties")
+        for h, n, s in options[1:4]
+    )
+    compute = ComputeChoice(
+        role=role, kind="synapse-spark-pool", vm_size="", node_size=size.name,
+        accelerator="cpu", family="memory-optimized", gpus=0, vcpus=size.vcores,
+        memory_gib=size.memory_gib, min_nodes=facts.min_nodes, max_nodes=max(nodes, facts.min_nodes),
+        priority="dedicated", hourly_usd=round(size.vcores * facts.usd_per_vcore_hour, 4),
+        idle_minutes=facts.auto_pause_minutes, runtime=facts.spark_version,
+    )
+    return SparkPlan(compute, hourly, alts)
+
+
+# -- Databricks ------------------------------------------------------------------------
+
+def _databricks_pool(catalog: Catalog, region: str, facts: DatabricksFacts
+                     ) -> tuple[VmSize, ...]:
+    return catalog.memo(
+        ("dbx-pool", region),
+        lambda: tuple(sorted(
+            (vm for vm in catalog.in_region(region)
+             if not vm.retired and facts.supports(vm.vm_size)),
+            key=lambda vm: (vm.hourly_usd, vm.vm_size))),
+    )
+
+
+def _node_hourly(vm: VmSize, facts: DatabricksFacts, spot: bool) -> float:
+    """VM price (spot where the catalog has a low-priority price) + DBUs at jobs rate."""
+    vm_price = vm.low_priority_usd if spot and vm.low_priority_usd is not None else vm.hourly_usd
+    return vm_price + facts.dbu_per_hour(vm.family, vm.vcpus) * facts.dbu_usd["jobs"]
+
+
+def _cluster_hourly(vm: VmSize, workers: int, facts: DatabricksFacts, spot: bool) -> float:
+    """The driver stays on demand (first_on_demand = 1); workers may be spot."""
+    return _node_hourly(vm, facts, False) + workers * _node_hourly(vm, facts, spot)
+
+
+def databricks_cluster(profile: WorkloadProfile, catalog: Catalog, region: str,
+                       facts: DatabricksFacts, context: SelectionContext, notes: Notes,
+                       spot: bool) -> SparkPlan:
+    """SPARK-DATABRICKS-NODE: node type, workers and ML runtime of a Databricks cluster."""
+    gpu, why = needs_gpu(profile)
+    pool = [vm for vm in _databricks_pool(catalog, region, facts)
+            if vm.vm_size not in context.unavailable_sizes]
+    if gpu:
+        req, ladder = gpu_requirement(profile)
+        notes.why("COMPUTE-GPU", f"GPU: {why}; Databricks GPU nodes with the ML GPU runtime")
+        notes.why("COMPUTE-GPU-LADDER", ladder)
+        options = []
+        workers = profile.training.nodes_per_run if is_multi_node(profile) else 0
+        for vm in pool:
+            if vm.gpus and vm.gpu_model in TRAINING_GPUS and req.shortfall(vm) is None:
+                options.append((_cluster_hourly(vm, workers, facts, spot), workers, vm))
+        runtime = facts.gpu_ml_runtime
+        shape = ("single node (the driver trains)" if workers == 0 else
+                 f"{workers} workers + driver, fixed size for synchronous training")
+    else:
+        need, basis = memory_need(profile)
+        notes.why("COMPUTE-CPU", f"CPU: {why} on Spark executors")
+        options = []
+        for vm in pool:
+            if vm.gpus or vm.memory_gib < MIN_WORKER_GIB:
+                continue
+            workers = _nodes_for(need, vm.memory_gib, 2)
+            if workers > DATABRICKS_MAX_WORKERS:
+                continue
+            options.append((_cluster_hourly(vm, workers, facts, spot), workers, vm))
+        runtime = facts.cpu_ml_runtime
+        shape = (f"autoscale 1-{{w}} workers + driver (the data needs ~{need:g} GiB: {basis}; "
+                 f"clusters of up to {PREFERRED_MAX_WORKERS} workers preferred)")
+    if not options:
+        elsewhere = {vm.region for vm in catalog.rows if facts.supports(vm.vm_size)
+                     and (not gpu or (vm.gpus and req.shortfall(vm) is None))}
+        near = ", ".join(nearest(region, elsewhere)[:3]) or "none"
+        raise SelectionError("region", f"no Databricks node type in {region} fits this "
+                             f"workload; nearest regions with one: {near} (got '{region}')")
+    # clusters of at most PREFERRED_MAX_WORKERS first, then price, then name
+    options.sort(key=lambda o: (o[1] > PREFERRED_MAX_WORKERS, round(o[0], 6), o[2].vm_size))
+    hourly, workers, vm = options[0]
+    dbu = facts.dbu_per_hour(vm.family, vm.vcpus)
+    notes.why(
+        "SPARK-DATABRICKS-NODE",
+        f"{vm.vm_size} ({vm.family}, {vm.vcpus} vCPUs, {vm.memory_gib:g} GiB"
+        + (f", {vm.gpus} x {vm.gpu_model}" if vm.gpus else "")
+        + f"), {shape.format(w=workers)}: the cheapest cluster at VM + {dbu:g} DBU/h x "
+        f"${facts.dbu_usd['jobs']:.2f} (jobs compute, premium); runtime {runtime} "
+        f"({facts.runtime_lts} ML), auto-terminates after {DATABRICKS_AUTOTERMINATE_MINUTES} "
+        "idle minutes",
+    )
+    alts = tuple(
+        Alternative(vm_size=f"{v.vm_size} x {w + 1}", hourly_usd=round(h, 4),
+                    rejected_because=(f"{w} workers: more than {PREFERRED_MAX_WORKERS}"
+                                      if w > PREFERRED_MAX_WORKERS and h <= hourly else
+                                      f"cluster costs ${h - hourly:.4f}/h more"))
+        for h, w, v in options[1:4]
+    )
+    spot_used = spot and vm.low_priority_usd is not None and workers > 0
+    compute = ComputeChoice(
+        role="training", kind="databricks-cluster", vm_size=vm.vm_size,
+        accelerator="gpu" if vm.gpus else "cpu", family=vm.family, gpus=vm.gpus,
+        vcpus=vm.vcpus, memory_gib=vm.memory_gib,
+        min_nodes=workers if (gpu or workers == 0) else 1, max_nodes=workers,
+        priority="low-priority" if spot_used else "dedicated",
+        hourly_usd=round(_node_hourly(vm, facts, spot_used), 4),
+        idle_minutes=DATABRICKS_AUTOTERMINATE_MINUTES, runtime=runtime,
+    )
+    return SparkPlan(compute, hourly, alts)
+
