@@ -333,28 +333,42 @@ def test_selection_is_deterministic(small_catalog):
 
 # -- the packaged catalog --------------------------------------------------------------
 
+# service, training family, priority, development instance, data-prep pool
 EXPECTED = {
-    "churn": ("memory-optimized", "low-priority", True),
-    "fraud-private": ("memory-optimized", "dedicated", True),
-    "vision-defects": ("gpu", "low-priority", False),
-    "llm-finetune": ("gpu", "dedicated", True),
+    "churn": ("azure-ml", "memory-optimized", "low-priority", True, False),
+    "fraud-private": ("azure-ml", "memory-optimized", "dedicated", True, False),
+    "vision-defects": ("azure-ml", "gpu", "low-priority", False, False),
+    "llm-finetune": ("azure-ml", "gpu", "dedicated", True, False),
+    "call-audio": ("azure-ml", "gpu", "low-priority", False, True),
+    "clickstream": ("databricks", "memory-optimized", "low-priority", False, False),
+    "claims-synapse": ("synapse", "memory-optimized", "dedicated", False, False),
+    "invoice-ocr": ("ai-services", None, None, False, False),
 }
 
 
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
 def test_examples_select_what_they_are_meant_to(path):
     s = select(load_profile(path), load_catalog())
-    family, priority, dev = EXPECTED[s.profile]
+    service, family, priority, dev, prep = EXPECTED[s.profile]
     t = s.training()
-    assert (t.family, t.priority, s.development() is not None) == (family, priority, dev)
-    row = load_catalog().get(t.vm_size, s.region)
-    assert row is not None and row.aml and not row.retired
+    assert s.service == service
+    assert (t.family if t else None, t.priority if t else None) == (family, priority)
+    assert (s.development() is not None, s.role("data-prep") is not None) == (dev, prep)
+    if t is not None and t.vm_size:
+        row = load_catalog().get(t.vm_size, s.region)
+        assert row is not None and not row.retired
+        assert row.aml or s.service == "databricks"
     assert s.within_budget
 
 
+def test_examples_cover_every_service():
+    services = {select(load_profile(p), load_catalog()).service for p in PROFILES}
+    assert services == {"azure-ml", "databricks", "synapse", "ai-services"}
+
+
 def test_examples_differ_in_what_they_select():
-    sizes = {select(load_profile(p), load_catalog()).training().vm_size for p in PROFILES}
-    assert len(sizes) == len(PROFILES)
+    headlines = {select(load_profile(p), load_catalog()).headline() for p in PROFILES}
+    assert len(headlines) == len(PROFILES)
 
 
 def test_llm_example_uses_infiniband():

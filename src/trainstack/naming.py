@@ -24,6 +24,19 @@ ABBREVIATIONS = {
     "azurerm_container_registry": "cr",
     "azurerm_machine_learning_workspace": "mlw",
     "azurerm_machine_learning_compute_instance": "ci",
+    "azurerm_synapse_workspace": "synw",
+    "azurerm_synapse_spark_pool": "synsp",
+    "azurerm_databricks_workspace": "dbw",
+    "azurerm_virtual_network": "vnet",
+    "azurerm_network_security_group": "nsg",
+    "azurerm_private_endpoint": "pep",
+}
+
+# CAF abbreviations of Azure AI services accounts, by cognitive account kind.
+AI_ABBREVIATIONS = {
+    "AIServices": "ais", "ComputerVision": "cv", "CustomVision.Prediction": "cstv",
+    "CustomVision.Training": "cstvt", "FormRecognizer": "di", "OpenAI": "oai",
+    "SpeechServices": "spch", "TextAnalytics": "lang", "TextTranslation": "trsl",
 }
 
 # The provider's own validators (azurerm 5.x), checked for every generated name.
@@ -37,6 +50,12 @@ NAME_RULES: dict[str, re.Pattern[str]] = {
     "azurerm_machine_learning_workspace": re.compile(r"^[a-zA-Z0-9][\w-]{2,32}$"),
     "azurerm_machine_learning_compute_cluster": re.compile(r"^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$"),
     "azurerm_machine_learning_compute_instance": re.compile(r"^[a-zA-Z][a-zA-Z0-9-]{3,23}[a-zA-Z0-9]$"),
+    "azurerm_machine_learning_synapse_spark": re.compile(r"^[a-zA-Z][a-zA-Z0-9-]{2,16}$"),
+    "azurerm_synapse_workspace": re.compile(r"^[a-z0-9]([a-z0-9-]{0,48}[a-z0-9])?$"),
+    "azurerm_synapse_spark_pool": re.compile(r"^[a-zA-Z][a-zA-Z0-9]{0,14}$"),
+    "azurerm_storage_data_lake_gen2_filesystem": re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"),
+    "azurerm_databricks_workspace": re.compile(r"^[a-zA-Z0-9_-]{3,64}$"),
+    "azurerm_cognitive_account": re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}$"),
 }
 
 
@@ -58,6 +77,20 @@ class Names:
     workspace: str
     training_cluster: str
     dev_instance: str
+    datalake: str
+    synapse_workspace: str
+    spark_pool: str
+    aml_spark_link: str
+    databricks_workspace: str
+    databricks_managed_rg: str
+    suffix: str
+
+    def ai_account(self, kind: str, workload: str, environment: str) -> str:
+        """A cognitive account name; also its custom subdomain, so globally unique."""
+        name = _fit(AI_ABBREVIATIONS[kind], f"{workload}-{environment}", self.suffix, 64, sep="-")
+        if not NAME_RULES["azurerm_cognitive_account"].match(name):
+            raise ValueError(f"generated cognitive account name {name!r} is invalid")
+        return name
 
     def check(self) -> None:
         """Raise ValueError if any name breaks its resource type's rule."""
@@ -71,6 +104,10 @@ class Names:
             "azurerm_machine_learning_workspace": self.workspace,
             "azurerm_machine_learning_compute_cluster": self.training_cluster,
             "azurerm_machine_learning_compute_instance": self.dev_instance,
+            "azurerm_machine_learning_synapse_spark": self.aml_spark_link,
+            "azurerm_synapse_workspace": self.synapse_workspace,
+            "azurerm_synapse_spark_pool": self.spark_pool,
+            "azurerm_databricks_workspace": self.databricks_workspace,
         }
         for kind, value in pairs.items():
             if not NAME_RULES[kind].match(value):
@@ -103,6 +140,15 @@ def names_for(name: str, environment: str, region: str, accelerator: str, salt: 
         workspace=f"mlw-{name}-{environment}",
         training_cluster=f"train-{accelerator}",
         dev_instance=_fit("ci", name, sfx, 25, sep="-"),
+        datalake=_fit("stdl", _alnum(name) + environment, sfx, 24),
+        # globally unique, lowercase, and never containing "-ondemand"
+        synapse_workspace=_fit("synw", f"{name}-{environment}".replace("ondemand", "od"),
+                               sfx, 50, sep="-"),
+        spark_pool=("sp" + _alnum(name))[:15],
+        aml_spark_link="spark-prep",
+        databricks_workspace=f"dbw-{name}-{environment}",
+        databricks_managed_rg=f"rg-{name}-{environment}-{region}-dbw-managed",
+        suffix=sfx,
     )
     names.check()
     return names

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainstack.catalog import Catalog, load_catalog
-from trainstack.constructs.aml import build_aml_stack
+from trainstack.constructs.stack import build_stack
 from trainstack.constructs.spec import StackSpec
 from trainstack.errors import SelectionError, SynthError, TrainstackError
 from trainstack.profile import ProfileDocument, load_profile_document
@@ -57,7 +57,7 @@ def plan(paths: list[Path], settings: Settings, catalog: Catalog | None = None) 
             )
         seen[name] = document.path
         selection = select_document(document, catalog)
-        planned.append(Planned(document, selection, build_aml_stack(document.profile, selection, settings)))
+        planned.append(Planned(document, selection, build_stack(document.profile, selection, settings)))
     return planned
 
 

@@ -96,8 +96,8 @@ def synth_cmd(
     planned = synth(profiles, out, settings)
     if not quiet:
         output.synth_summary(str(out), [
-            (p.spec.name, p.selection.region, p.selection.compute[0].vm_size,
-             p.selection.estimated_monthly_usd)
+            (p.spec.name, f"{p.selection.service}, {p.selection.region}",
+             p.selection.headline(), p.selection.estimated_monthly_usd)
             for p in planned
         ])
 

@@ -57,7 +57,7 @@ def selection_table(selection: Selection) -> None:
     for c in selection.compute:
         spec = f"{c.family}, {c.vcpus} vCPU, {c.memory_gib:g} GiB" + (
             f", {c.gpus} GPU" if c.gpus else "")
-        compute_rows.append((f"{c.role} ({c.kind})", c.vm_size, spec,
+        compute_rows.append((f"{c.role} ({c.kind})", c.vm_size or f"Synapse {c.node_size}", spec,
                              f"{c.min_nodes}-{c.max_nodes}", c.priority, f"{c.hourly_usd:.4f}"))
     console.print(_table("Compute", ("role", "size", "spec", "nodes", "priority", "$/h"),
                          compute_rows, no_wrap=("size", "priority", "$/h")))
@@ -75,9 +75,9 @@ def selection_table(selection: Selection) -> None:
 
 
 def synth_summary(outdir: str, rows: list[tuple[str, str, str, float]]) -> None:
-    """One line per stack written: name, region, training size, monthly estimate."""
+    """One line per stack written: name, service and region, compute, monthly estimate."""
     console = _console()
-    console.print(_table("Synthesized", ("stack", "region", "training", "$/month"),
+    console.print(_table("Synthesized", ("stack", "service", "compute", "$/month"),
                          [(n, r, size, f"{m:,.2f}") for n, r, size, m in rows],
-                         no_wrap=("stack", "training")))
+                         no_wrap=("stack", "compute")))
     console.print(f"wrote {outdir}/stacks/<stack>/cdk.tf.json")

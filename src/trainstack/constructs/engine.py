@@ -86,7 +86,7 @@ def _render(cdk: ModuleType, app: object, spec: StackSpec) -> None:
     stack.add_override("terraform.required_version", spec.required_version)
     for provider in spec.providers:
         element = cdk.TerraformProvider(
-            stack, provider.name,
+            stack, f"provider-{provider.name}",  # construct ids are shared with resources
             terraform_resource_type=provider.name,
             terraform_provider_source=provider.source,
         )

@@ -129,6 +129,7 @@ class StorageAccount(Element):
     # Azure ML still reads some artifacts with the account key; identity-only
     # access is opt-in (docs/guide.md), so shared keys stay on.
     shared_access_key_enabled: bool = True
+    is_hns_enabled: bool | None = None
     public_network_access_enabled: bool | None = None
     network_rules: NetworkRules | None = None
     blob_properties: BlobProperties | None = None
@@ -295,7 +296,7 @@ class DiagnosticSetting(Element):
     target_resource_id: str
     log_analytics_workspace_id: str
     enabled_log: tuple[EnabledLog, ...]
-    enabled_metric: tuple[EnabledMetric, ...]
+    enabled_metric: tuple[EnabledMetric, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -341,4 +342,265 @@ class MetricAlert(Element):
     window_size: str
     criteria: tuple[MetricCriteria, ...]
     action: tuple[AlertAction, ...]
+    tags: dict[str, str]
+
+
+# -- Synapse -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class DataLakeFilesystem(Element):
+    terraform_type: ClassVar[str] = "azurerm_storage_data_lake_gen2_filesystem"
+    name: str
+    storage_account_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynapseWorkspace(Element):
+    terraform_type: ClassVar[str] = "azurerm_synapse_workspace"
+    name: str
+    resource_group_name: str
+    location: str
+    storage_data_lake_gen2_filesystem_id: str
+    identity: Identity
+    azuread_authentication_only: bool = True  # no SQL password anywhere
+    managed_virtual_network_enabled: bool
+    public_network_access_enabled: bool
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynapseAadAdmin(Element):
+    terraform_type: ClassVar[str] = "azurerm_synapse_workspace_aad_admin"
+    synapse_workspace_id: str
+    login: str
+    object_id: str
+    tenant_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynapseFirewallRule(Element):
+    terraform_type: ClassVar[str] = "azurerm_synapse_firewall_rule"
+    name: str
+    synapse_workspace_id: str
+    start_ip_address: str
+    end_ip_address: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AutoScale(Block):
+    min_node_count: int
+    max_node_count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AutoPause(Block):
+    delay_in_minutes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynapseSparkPool(Element):
+    terraform_type: ClassVar[str] = "azurerm_synapse_spark_pool"
+    name: str
+    synapse_workspace_id: str
+    node_size_family: str
+    node_size: str
+    spark_version: str
+    auto_scale: AutoScale
+    auto_pause: AutoPause
+    session_level_packages_enabled: bool = True
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MachineLearningSynapseSpark(Element):
+    """Attaches a Synapse Spark pool to an Azure ML workspace."""
+
+    terraform_type: ClassVar[str] = "azurerm_machine_learning_synapse_spark"
+    name: str
+    machine_learning_workspace_id: str
+    location: str
+    synapse_spark_pool_id: str
+    identity: Identity
+    local_auth_enabled: bool = False
+    description: str | None = None
+    tags: dict[str, str]
+
+
+# -- Databricks --------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class DatabricksCustomParameters(Block):
+    no_public_ip: bool = True  # secure cluster connectivity: no public IPs on nodes
+    virtual_network_id: str | None = None
+    public_subnet_name: str | None = None
+    private_subnet_name: str | None = None
+    public_subnet_network_security_group_association_id: str | None = None
+    private_subnet_network_security_group_association_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabricksWorkspace(Element):
+    terraform_type: ClassVar[str] = "azurerm_databricks_workspace"
+    name: str
+    resource_group_name: str
+    location: str
+    sku: str = "premium"  # RBAC, Unity Catalog, private link; standard retires 2026-10
+    managed_resource_group_name: str
+    public_network_access_enabled: bool
+    network_security_group_rules_required: str | None = None
+    custom_parameters: DatabricksCustomParameters
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabricksCurrentUser(Element):
+    terraform_type: ClassVar[str] = "databricks_current_user"
+    is_data: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterAutoscale(Block):
+    min_workers: int
+    max_workers: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureAttributes(Block):
+    availability: str  # SPOT_WITH_FALLBACK_AZURE | ON_DEMAND_AZURE
+    first_on_demand: int = 1  # the driver stays on demand
+    spot_bid_max_price: float = -1  # pay up to the on-demand price, never more
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabricksCluster(Element):
+    terraform_type: ClassVar[str] = "databricks_cluster"
+    cluster_name: str
+    spark_version: str
+    node_type_id: str
+    autotermination_minutes: int
+    azure_attributes: AzureAttributes
+    autoscale: ClusterAutoscale | None = None
+    num_workers: int | None = None
+    data_security_mode: str = "SINGLE_USER"  # ML runtimes run in dedicated access mode
+    single_user_name: str
+    spark_conf: dict[str, str] | None = None
+    custom_tags: dict[str, str]
+
+
+# -- networking (private Databricks) -------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class VirtualNetwork(Element):
+    terraform_type: ClassVar[str] = "azurerm_virtual_network"
+    name: str
+    resource_group_name: str
+    location: str
+    address_space: tuple[str, ...]
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceDelegation(Block):
+    name: str
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Delegation(Block):
+    name: str
+    service_delegation: ServiceDelegation
+
+
+@dataclass(frozen=True, kw_only=True)
+class Subnet(Element):
+    terraform_type: ClassVar[str] = "azurerm_subnet"
+    name: str
+    resource_group_name: str
+    virtual_network_name: str
+    address_prefixes: tuple[str, ...]
+    default_outbound_access_enabled: bool = False
+    delegation: tuple[Delegation, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkSecurityGroup(Element):
+    terraform_type: ClassVar[str] = "azurerm_network_security_group"
+    name: str
+    resource_group_name: str
+    location: str
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubnetNsgAssociation(Element):
+    terraform_type: ClassVar[str] = "azurerm_subnet_network_security_group_association"
+    subnet_id: str
+    network_security_group_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateDnsZone(Element):
+    terraform_type: ClassVar[str] = "azurerm_private_dns_zone"
+    name: str
+    resource_group_name: str
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateDnsZoneLink(Element):
+    terraform_type: ClassVar[str] = "azurerm_private_dns_zone_virtual_network_link"
+    name: str
+    private_dns_zone_id: str
+    virtual_network_id: str
+    registration_enabled: bool = False
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateServiceConnection(Block):
+    name: str
+    private_connection_resource_id: str
+    subresource_names: tuple[str, ...]
+    is_manual_connection: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateDnsZoneGroup(Block):
+    name: str
+    private_dns_zone_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateEndpoint(Element):
+    terraform_type: ClassVar[str] = "azurerm_private_endpoint"
+    name: str
+    resource_group_name: str
+    location: str
+    subnet_id: str
+    private_service_connection: PrivateServiceConnection
+    private_dns_zone_group: PrivateDnsZoneGroup
+    tags: dict[str, str]
+
+
+# -- Azure AI services -------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class CognitiveNetworkAcls(Block):
+    default_action: str
+    bypass: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CognitiveAccount(Element):
+    terraform_type: ClassVar[str] = "azurerm_cognitive_account"
+    name: str
+    resource_group_name: str
+    location: str
+    kind: str
+    sku_name: str
+    custom_subdomain_name: str  # Entra ID auth and private endpoints need it
+    identity: Identity
+    local_auth_enabled: bool = False  # no keys: Entra ID only
+    public_network_access_enabled: bool
+    network_acls: CognitiveNetworkAcls | None = None
     tags: dict[str, str]

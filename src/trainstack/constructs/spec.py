@@ -20,6 +20,7 @@ class ProviderSpec:
 
 AZURERM = "hashicorp/azurerm", "~> 5.10.0"
 AZAPI = "azure/azapi", "~> 2.13.0"
+DATABRICKS = "databricks/databricks", "~> 1.138.0"
 
 
 @dataclass(frozen=True)

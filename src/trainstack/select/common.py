@@ -153,6 +153,18 @@ def memory_need(profile: WorkloadProfile) -> tuple[float, str]:
     return math.ceil((need + HEADROOM_GIB) * 10) / 10, basis
 
 
+def spark_memory_need(profile: WorkloadProfile) -> tuple[float, str]:
+    """GiB a Spark cluster should hold: the in-memory estimate for tables and text;
+    for images and audio, files are decoded partition by partition, so about once
+    their size (Spark spills the rest)."""
+    if profile.data.modality in ("image", "audio"):
+        need = profile.data.size_gb * GB_TO_GIB + HEADROOM_GIB
+        return (math.ceil(need * 10) / 10,
+                f"{profile.data.size_gb:g} GB of {profile.data.modality} files decoded in "
+                "partitions")
+    return memory_need(profile)
+
+
 def model_size(profile: WorkloadProfile) -> str:
     return profile.training.model_size or (
         "large" if profile.problem.task == "text-generation" else "small")

@@ -83,6 +83,15 @@ class Selection(_Value):
     def training(self) -> ComputeChoice | None:
         return self.role("training")
 
+    def headline(self) -> str:
+        """What trains (or serves), in a few words, for summaries."""
+        t = self.training()
+        if t is None:
+            return " + ".join(f"{a.kind} {a.sku}" for a in self.ai_services)
+        if t.node_size:
+            return f"Synapse {t.node_size} x {t.min_nodes}-{t.max_nodes}"
+        return f"{t.vm_size} x {t.min_nodes}-{t.max_nodes}"
+
     def development(self) -> ComputeChoice | None:
         return self.role("development")
 

@@ -115,12 +115,13 @@ def _azure_ml(profile: WorkloadProfile, catalog: Catalog, region: str, services:
     dev = aml.dev_instance(profile, catalog, region, notes)
     prep = spark.synapse_pool(profile, services.synapse, notes, role="data-prep") \
         if spark_prep else None
-    fixed = (dev.hourly_usd * aml.DEV_HOURS_PER_MONTH if dev else 0.0) + (
-        prep.hourly_cluster_usd * run_hours(profile) if prep else 0.0)
+    fixed = dev.hourly_usd * aml.DEV_HOURS_PER_MONTH if dev else 0.0
+    prep_hourly = prep.hourly_cluster_usd if prep else 0.0  # the pool runs alongside each run
 
     def monthly(c: Costed, trials: int) -> float:
-        return round(trials * per_run * c.hourly * hours * profile.training.runs_per_month
-                     + fixed, 2)
+        per_run_usd = (trials * per_run * c.hourly * hours
+                       + prep_hourly * profile.training.max_hours)
+        return round(per_run_usd * profile.training.runs_per_month + fixed, 2)
 
     budget = profile.constraints.monthly_budget_usd
     cost = monthly(ranked.best, trials)

@@ -22,15 +22,15 @@ from trainstack.select.common import (
     SelectionContext,
     gpu_requirement,
     is_multi_node,
-    memory_need,
     needs_gpu,
+    spark_memory_need,
 )
 from trainstack.select.models import Alternative, ComputeChoice
 
 USABLE = 0.75  # share of a node's memory Spark executors can use
+PREFERRED_MAX_WORKERS = 32  # beyond this, shuffle and driver overhead grow: prefer bigger nodes
 DATABRICKS_AUTOTERMINATE_MINUTES = 30
 DATABRICKS_MAX_WORKERS = 100
-PREFERRED_MAX_WORKERS = 32  # beyond this, shuffle and driver overhead grow: prefer bigger nodes
 MIN_WORKER_GIB = 14  # smaller nodes spend most of their memory on Spark itself
 
 
@@ -50,7 +50,7 @@ def _nodes_for(need_gib: float, node_gib: float, minimum: int) -> int:
 def synapse_pool(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes, *,
                  role: str = "training") -> SparkPlan:
     """SPARK-SYNAPSE-SIZE: the node size and autoscale range of a Synapse Spark pool."""
-    need, basis = memory_need(profile)
+    need, basis = spark_memory_need(profile)
     options: list[tuple[float, int, SparkNodeSize]] = []
     for size in facts.node_sizes:
         # the minimum 3 nodes are one driver and two executors
@@ -62,20 +62,23 @@ def synapse_pool(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes, *,
         raise SelectionError("data.size_gb", f"the data needs about {need:g} GiB in memory, more "
                              f"than {facts.max_nodes} Synapse nodes hold (got "
                              f"{profile.data.size_gb:g})")
-    options.sort(key=lambda o: (round(o[0], 6), o[1], o[2].vcores))
+    # pools of at most PREFERRED_MAX_WORKERS nodes first, then price, then fewer nodes
+    options.sort(key=lambda o: (o[1] > PREFERRED_MAX_WORKERS, round(o[0], 6), o[1]))
     hourly, nodes, size = options[0]
     notes.why(
         "SPARK-SYNAPSE-SIZE",
         f"the data needs ~{need:g} GiB in memory ({basis}): {size.name} nodes ({size.vcores} "
         f"vCores, {size.memory_gib:g} GiB) x {nodes} hold it at {USABLE:.0%} usable, the "
-        f"cheapest pool; autoscale {facts.min_nodes}-{nodes} nodes, auto-pause after "
+        f"cheapest pool of up to {PREFERRED_MAX_WORKERS} nodes; autoscale {facts.min_nodes}-{nodes} nodes, auto-pause after "
         f"{facts.auto_pause_minutes} min, MemoryOptimized, Spark {facts.spark_version} "
         "(3.4 support ended 2026-03-31; GPU pools were retired 2024-07-08)",
     )
     alts = tuple(
         Alternative(vm_size=f"Synapse {s.name} x {n}", hourly_usd=round(h, 4),
-                    rejected_because=f"pool costs ${h - hourly:.4f}/h more" if h > hourly else
-                    "same price; fewer, larger nodes win ties")
+                    rejected_because=(f"{n} nodes: more than {PREFERRED_MAX_WORKERS}"
+                                      if n > PREFERRED_MAX_WORKERS and h <= hourly else
+                                      f"pool costs ${h - hourly:.4f}/h more" if h > hourly else
+                                      "same price; fewer, larger nodes win ties"))
         for h, n, s in options[1:4]
     )
     compute = ComputeChoice(
@@ -132,7 +135,7 @@ def databricks_cluster(profile: WorkloadProfile, catalog: Catalog, region: str,
         shape = ("single node (the driver trains)" if workers == 0 else
                  f"{workers} workers + driver, fixed size for synchronous training")
     else:
-        need, basis = memory_need(profile)
+        need, basis = spark_memory_need(profile)
         notes.why("COMPUTE-CPU", f"CPU: {why} on Spark executors")
         options = []
         for vm in pool:

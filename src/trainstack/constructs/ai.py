@@ -1,0 +1,30 @@
+"""Azure AI services: one cognitive account per selected kind.
+
+Each account has a custom subdomain (Entra ID authentication and private
+endpoints need one), a system-assigned identity and local (key)
+authentication off; a private profile turns public network access off and
+denies by default.
+"""
+
+from __future__ import annotations
+
+from trainstack.constructs import resources as r
+from trainstack.constructs.base import StackBuilder
+from trainstack.select.models import AiServiceChoice
+
+
+def add_ai_services(b: StackBuilder, choices: tuple[AiServiceChoice, ...]) -> None:
+    for choice in choices:
+        local = choice.kind.lower().replace(".", "_")
+        name = b.names.ai_account(choice.kind, b.profile.name, b.profile.environment)
+        account = r.CognitiveAccount(
+            local_name=local, name=name, kind=choice.kind, sku_name=choice.sku,
+            custom_subdomain_name=name, identity=r.Identity(),
+            public_network_access_enabled=not b.private,
+            network_acls=r.CognitiveNetworkAcls(default_action="Deny", bypass="AzureServices")
+            if b.private else None,
+            **b.common,
+        )
+        b.add(account)
+        b.diagnostics(f"{local}_diagnostics", name, account)
+        b.output(f"{local}_endpoint", account.ref("endpoint"), f"{choice.kind} endpoint")

@@ -1,0 +1,146 @@
+"""What every stack shares: names, tags, resource group, logs, providers, state.
+
+``StackBuilder`` collects elements, outputs and providers for one profile; the
+per-service modules add to it; ``build()`` returns the plain StackSpec the
+engine renders. Every service module takes the same builder, the same way the
+Azure Verified Modules share one interface for tags, identity and diagnostics.
+"""
+
+from __future__ import annotations
+
+from trainstack.constructs import resources as r
+from trainstack.constructs.spec import (
+    AZAPI,
+    AZURERM,
+    DATABRICKS,
+    BackendSpec,
+    OutputSpec,
+    ProviderSpec,
+    StackSpec,
+)
+from trainstack.naming import Names, names_for
+from trainstack.profile.models import WorkloadProfile
+from trainstack.select.models import Selection
+from trainstack.settings import Settings
+
+
+def tags_for(profile: WorkloadProfile) -> dict[str, str]:
+    return {
+        "environment": profile.environment,
+        "managed-by": "trainstack",
+        "workload": profile.name,
+    }
+
+
+def backend_for(stack_name: str, settings: Settings) -> BackendSpec:
+    state = settings.state
+    if state.kind == "azurerm":
+        return BackendSpec(
+            kind="azurerm",
+            config={
+                "resource_group_name": state.resource_group_name,
+                "storage_account_name": state.storage_account_name,
+                "container_name": state.container_name,
+                "key": f"{stack_name}.tfstate",
+                "use_azuread_auth": True,  # Entra ID, not storage account keys
+            },
+        )
+    # Relative, so the synthesized JSON does not depend on where it was written.
+    return BackendSpec(kind="local", config={"path": f"terraform.{stack_name}.tfstate"})
+
+
+def iso_minutes(minutes: int) -> str:
+    return f"PT{minutes}M"
+
+
+class StackBuilder:
+    """Accumulates one profile's stack; service modules call ``add`` and friends."""
+
+    def __init__(self, profile: WorkloadProfile, selection: Selection, settings: Settings) -> None:
+        self.profile = profile
+        self.selection = selection
+        self.settings = settings
+        self.region = selection.region
+        self.private = profile.constraints.network == "private"
+        training = selection.training()
+        accelerator = training.accelerator if training else "cpu"
+        self.names: Names = names_for(profile.name, profile.environment, self.region,
+                                      accelerator, settings.name_salt)
+        self.tags = tags_for(profile)
+        self.client = r.ClientConfig(local_name="current")
+        self.rg = r.ResourceGroup(local_name="rg", name=self.names.resource_group,
+                                  location=self.region, tags=self.tags)
+        self.elements: list[r.Element] = [self.client, self.rg]
+        self.outputs: dict[str, OutputSpec] = {
+            "resource_group_name": OutputSpec(self.rg.ref("name"), "Resource group of the workload"),
+        }
+        self._providers: dict[str, ProviderSpec] = {}
+        self._logs: r.LogAnalyticsWorkspace | None = None
+        self.features: dict = {}
+
+    @property
+    def common(self) -> dict:
+        """resource_group_name, location and tags, as most resources take them."""
+        return {"resource_group_name": self.rg.ref("name"), "location": self.region,
+                "tags": self.tags}
+
+    def add(self, *elements: r.Element) -> None:
+        self.elements.extend(elements)
+
+    def output(self, name: str, value: str, description: str) -> None:
+        self.outputs[name] = OutputSpec(value, description)
+
+    def use_azapi(self) -> None:
+        self._providers.setdefault("azapi", ProviderSpec("azapi", *AZAPI))
+
+    def use_databricks(self, workspace: r.DatabricksWorkspace) -> None:
+        self._providers["databricks"] = ProviderSpec("databricks", *DATABRICKS, config={
+            "host": workspace.ref("workspace_url"),
+            "azure_workspace_resource_id": workspace.ref(),
+        })
+
+    def logs(self) -> r.LogAnalyticsWorkspace:
+        """The stack's Log Analytics workspace, created on first use."""
+        if self._logs is None:
+            self._logs = r.LogAnalyticsWorkspace(
+                local_name="logs", name=self.names.log_analytics,
+                retention_in_days=90 if self.profile.environment == "prod" else 30, **self.common,
+            )
+            self.add(self._logs)
+        return self._logs
+
+    def diagnostics(self, local: str, name: str, target: r.Element, *, metrics: bool = True) -> None:
+        """All logs (and metrics) of a resource to the stack's Log Analytics workspace."""
+        self.add(r.DiagnosticSetting(
+            local_name=local, name=f"diag-{name}", target_resource_id=target.ref(),
+            log_analytics_workspace_id=self.logs().ref(),
+            enabled_log=(r.EnabledLog(category_group="allLogs"),),
+            enabled_metric=(r.EnabledMetric(category="AllMetrics"),) if metrics else None,
+        ))
+
+    def role(self, local: str, scope: r.Element, role: str, principal: str, why: str) -> None:
+        self.add(r.RoleAssignment(local_name=local, scope=scope.ref(), role_definition_name=role,
+                                  principal_id=principal, description=why))
+
+    def build(self) -> StackSpec:
+        features = {
+            # Soft-deleted vaults and workspaces come back on re-create instead of
+            # failing on the name; purge protection forbids purging anyway.
+            "key_vault": [{"purge_soft_delete_on_destroy": False,
+                           "recover_soft_deleted_key_vaults": True}],
+            "machine_learning": [{"purge_soft_deleted_workspace_on_destroy": False}],
+            **self.features,
+        }
+        if self.private:
+            # With public access off the runner cannot reach the storage data plane.
+            features["storage"] = [{"data_plane_available": False}]
+        providers = [ProviderSpec("azurerm", *AZURERM,
+                                  config={"features": [features], "storage_use_azuread": True})]
+        providers += [self._providers[k] for k in sorted(self._providers)]
+        return StackSpec(
+            name=self.profile.name,
+            providers=tuple(providers),
+            elements=tuple(self.elements),
+            backend=backend_for(self.profile.name, self.settings),
+            outputs=self.outputs,
+        )

@@ -1,0 +1,121 @@
+"""Azure Databricks: a premium workspace and the training cluster.
+
+The workspace uses secure cluster connectivity (no public IPs on nodes). A
+private profile injects it into its own virtual network, turns public network
+access off and reaches the UI/API through a private endpoint with its DNS
+zone. The cluster (databricks provider) runs the ML or GPU-ML runtime in
+dedicated (single-user) access mode, autoscales, terminates when idle and puts
+workers on spot VMs when the selection allows.
+"""
+
+from __future__ import annotations
+
+from trainstack.constructs import resources as r
+from trainstack.constructs.base import StackBuilder
+from trainstack.select.models import ComputeChoice
+
+VNET_SPACE = "10.139.0.0/16"
+DELEGATION = r.Delegation(name="databricks", service_delegation=r.ServiceDelegation(
+    name="Microsoft.Databricks/workspaces",
+    actions=("Microsoft.Network/virtualNetworks/subnets/join/action",
+             "Microsoft.Network/virtualNetworks/subnets/prepareNetworkPolicies/action",
+             "Microsoft.Network/virtualNetworks/subnets/unprepareNetworkPolicies/action"),
+))
+
+
+def add_databricks(b: StackBuilder, cluster: ComputeChoice) -> r.DatabricksWorkspace:
+    names = b.names
+    params, network = r.DatabricksCustomParameters(), None
+    if b.private:
+        params, network = _private_network(b)
+    workspace = r.DatabricksWorkspace(
+        local_name="databricks", name=names.databricks_workspace,
+        managed_resource_group_name=names.databricks_managed_rg,
+        public_network_access_enabled=not b.private,
+        # with public access off, Azure manages no NSG rules for the control plane
+        network_security_group_rules_required="NoAzureDatabricksRules" if b.private else None,
+        custom_parameters=params, **b.common,
+    )
+    b.add(workspace)
+    if network is not None:
+        _private_endpoint(b, workspace, *network)
+    b.diagnostics("databricks_diagnostics", names.databricks_workspace, workspace, metrics=False)
+    b.use_databricks(workspace)
+
+    me = r.DatabricksCurrentUser(local_name="me")
+    spot = cluster.priority == "low-priority"
+    single_node = cluster.max_nodes == 0
+    training = r.DatabricksCluster(
+        local_name="training",
+        cluster_name=f"{b.profile.name}-training",
+        spark_version=cluster.runtime or "",
+        node_type_id=cluster.vm_size,
+        autotermination_minutes=cluster.idle_minutes,
+        azure_attributes=r.AzureAttributes(
+            availability="SPOT_WITH_FALLBACK_AZURE" if spot else "ON_DEMAND_AZURE"),
+        autoscale=None if single_node or cluster.min_nodes == cluster.max_nodes else
+        r.ClusterAutoscale(min_workers=cluster.min_nodes, max_workers=cluster.max_nodes),
+        num_workers=0 if single_node else (
+            cluster.max_nodes if cluster.min_nodes == cluster.max_nodes else None),
+        single_user_name=me.ref("user_name"),
+        spark_conf={"spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]"}
+        if single_node else None,
+        custom_tags={**b.tags, **({"ResourceClass": "SingleNode"} if single_node else {})},
+    )
+    b.add(me, training)
+    b.output("databricks_workspace_url", workspace.ref("workspace_url"), "Databricks workspace URL")
+    b.output("databricks_cluster_id", training.ref(), "Training cluster id")
+    return workspace
+
+
+def _private_network(b: StackBuilder
+                     ) -> tuple[r.DatabricksCustomParameters, tuple[r.VirtualNetwork, r.Subnet]]:
+    """VNet injection: public (host) and private (container) subnets with one NSG."""
+    vnet = r.VirtualNetwork(local_name="vnet", name=f"vnet-{b.profile.name}-{b.profile.environment}",
+                            address_space=(VNET_SPACE,), **b.common)
+    nsg = r.NetworkSecurityGroup(local_name="databricks_nsg",
+                                 name=f"nsg-{b.profile.name}-{b.profile.environment}-dbw",
+                                 **b.common)
+    subnets = {}
+    for role, prefix in (("host", "10.139.0.0/22"), ("container", "10.139.4.0/22")):
+        subnets[role] = r.Subnet(
+            local_name=f"databricks_{role}", name=f"snet-dbw-{role}",
+            resource_group_name=b.rg.ref("name"), virtual_network_name=vnet.ref("name"),
+            address_prefixes=(prefix,), delegation=(DELEGATION,),
+        )
+    endpoints = r.Subnet(local_name="endpoints", name="snet-pep",
+                         resource_group_name=b.rg.ref("name"),
+                         virtual_network_name=vnet.ref("name"), address_prefixes=("10.139.8.0/24",))
+    links = {role: r.SubnetNsgAssociation(local_name=f"databricks_{role}_nsg",
+                                          subnet_id=subnet.ref(),
+                                          network_security_group_id=nsg.ref())
+             for role, subnet in subnets.items()}
+    b.add(vnet, nsg, *subnets.values(), endpoints, *links.values())
+    return r.DatabricksCustomParameters(
+        virtual_network_id=vnet.ref(),
+        public_subnet_name=subnets["host"].ref("name"),
+        private_subnet_name=subnets["container"].ref("name"),
+        public_subnet_network_security_group_association_id=links["host"].ref(),
+        private_subnet_network_security_group_association_id=links["container"].ref(),
+    ), (vnet, endpoints)
+
+
+def _private_endpoint(b: StackBuilder, workspace: r.DatabricksWorkspace,
+                      vnet: r.VirtualNetwork, subnet: r.Subnet) -> None:
+    zone = r.PrivateDnsZone(local_name="databricks_dns", name="privatelink.azuredatabricks.net",
+                            resource_group_name=b.rg.ref("name"), tags=b.tags)
+    link = r.PrivateDnsZoneLink(local_name="databricks_dns_link", name="databricks",
+                                private_dns_zone_id=zone.ref(),
+                                virtual_network_id=vnet.ref(),
+                                tags=b.tags)
+    endpoint = r.PrivateEndpoint(
+        local_name="databricks_ui_api", name=f"pep-{b.names.databricks_workspace}",
+        subnet_id=subnet.ref(),
+        private_service_connection=r.PrivateServiceConnection(
+            name="databricks-ui-api", private_connection_resource_id=workspace.ref(),
+            subresource_names=("databricks_ui_api",)),
+        private_dns_zone_group=r.PrivateDnsZoneGroup(name="databricks",
+                                                     private_dns_zone_ids=(zone.ref(),)),
+        **b.common,
+    )
+    b.add(zone, link, endpoint)

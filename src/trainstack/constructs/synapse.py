@@ -1,0 +1,88 @@
+"""Azure Synapse Analytics: workspace, ADLS Gen2 data lake and a Spark pool.
+
+The workspace has a system-assigned identity and Entra-ID-only authentication
+(no SQL password); its identity may read and write the data lake; the Spark
+pool is MemoryOptimized, Spark 3.5, autoscaling from 3 nodes with auto-pause.
+Public profiles let Azure services through the firewall; private profiles get
+a managed virtual network and no public network access.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from trainstack.constructs import resources as r
+from trainstack.constructs.base import StackBuilder
+from trainstack.select.models import ComputeChoice
+
+NODE_FAMILY = "MemoryOptimized"
+
+
+class SynapseParts(NamedTuple):
+    workspace: r.SynapseWorkspace
+    lake: r.StorageAccount
+    spark: r.SynapseSparkPool
+
+
+def add_synapse(b: StackBuilder, pool: ComputeChoice) -> SynapseParts:
+    names, private = b.names, b.private
+    lake = r.StorageAccount(
+        local_name="datalake", name=names.datalake,
+        account_replication_type="ZRS" if b.profile.environment == "prod" else "LRS",
+        is_hns_enabled=True,  # ADLS Gen2: Synapse needs the hierarchical namespace
+        public_network_access_enabled=not private,
+        network_rules=r.NetworkRules(default_action="Deny", bypass=("AzureServices",))
+        if private else None,
+        **b.common,
+    )
+    filesystem = r.DataLakeFilesystem(local_name="datalake_fs", name="data",
+                                      storage_account_id=lake.ref())
+    workspace = r.SynapseWorkspace(
+        local_name="synapse", name=names.synapse_workspace,
+        storage_data_lake_gen2_filesystem_id=filesystem.ref(), identity=r.Identity(),
+        managed_virtual_network_enabled=private, public_network_access_enabled=not private,
+        **b.common,
+    )
+    admin = r.SynapseAadAdmin(
+        local_name="synapse_admin", synapse_workspace_id=workspace.ref(),
+        login="trainstack-deployer", object_id=b.client.ref("object_id"),
+        tenant_id=b.client.ref("tenant_id"),
+    )
+    spark = r.SynapseSparkPool(
+        local_name="spark", name=names.spark_pool, synapse_workspace_id=workspace.ref(),
+        node_size_family=NODE_FAMILY, node_size=pool.node_size or "Small",
+        spark_version=pool.runtime or "3.5",
+        auto_scale=r.AutoScale(min_node_count=pool.min_nodes, max_node_count=pool.max_nodes),
+        auto_pause=r.AutoPause(delay_in_minutes=pool.idle_minutes),
+        tags=b.tags,
+    )
+    b.add(lake, filesystem, workspace, admin, spark)
+    if not private:
+        # Azure services (Azure ML among them) reach the workspace; people add
+        # their own address ranges (docs/guide.md).
+        b.add(r.SynapseFirewallRule(
+            local_name="synapse_azure_services", name="AllowAllWindowsAzureIps",
+            synapse_workspace_id=workspace.ref(), start_ip_address="0.0.0.0",
+            end_ip_address="0.0.0.0",
+        ))
+    b.role("synapse_datalake", lake, "Storage Blob Data Contributor",
+           workspace.ref("identity[0].principal_id"), "Synapse reads and writes its data lake")
+    b.diagnostics("synapse_diagnostics", names.synapse_workspace, workspace, metrics=False)
+    b.output("synapse_workspace_name", workspace.ref("name"), "Synapse workspace")
+    b.output("spark_pool_name", spark.ref("name"), "Synapse Spark pool")
+    return SynapseParts(workspace, lake, spark)
+
+
+def link_to_aml(b: StackBuilder, workspace: r.MachineLearningWorkspace,
+                synapse: SynapseParts) -> None:
+    """Attach the Spark pool to Azure ML, so AML jobs prepare data on it."""
+    link = r.MachineLearningSynapseSpark(
+        local_name="spark_link", name=b.names.aml_spark_link,
+        machine_learning_workspace_id=workspace.ref(), location=b.region,
+        synapse_spark_pool_id=synapse.spark.ref(), identity=r.Identity(),
+        description="Synapse Spark pool for data preparation", tags=b.tags,
+    )
+    b.add(link)
+    b.role("spark_link_datalake", synapse.lake, "Storage Blob Data Contributor",
+           link.ref("identity[0].principal_id"), "Azure ML's Spark jobs read and write the lake")
+    b.output("aml_spark_compute_name", link.ref("name"), "Spark pool attached to Azure ML")
