@@ -81,3 +81,36 @@ def synth_summary(outdir: str, rows: list[tuple[str, str, str, float]]) -> None:
                          [(n, r, size, f"{m:,.2f}") for n, r, size, m in rows],
                          no_wrap=("stack", "compute")))
     console.print(f"wrote {outdir}/stacks/<stack>/cdk.tf.json")
+
+
+def catalog_rows(rows: list[dict], region: str | None) -> None:
+    if region:
+        table = _table(f"Azure ML sizes in {region}",
+                       ("size", "family", "vCPU", "GiB", "GPUs", "$/h", "low-pri $/h"),
+                       [(r["vm_size"], r["family"], str(r["vcpus"]), f"{r['memory_gib']:g}",
+                         f"{r['gpus']} {r['gpu_model'] or ''}".strip(), f"{r['hourly_usd']:.4f}",
+                         "-" if r["low_priority_usd"] is None else f"{r['low_priority_usd']:.4f}")
+                        for r in rows], no_wrap=("size", "GPUs", "$/h", "low-pri $/h"))
+    else:
+        table = _table("Azure ML sizes", ("size", "family", "vCPU", "GiB", "GPUs", "regions",
+                                          "from $/h"),
+                       [(r["vm_size"], r["family"], str(r["vcpus"]), f"{r['memory_gib']:g}",
+                         f"{r['gpus']} {r['gpu_model'] or ''}".strip(), str(r["regions"]),
+                         f"{r['min_hourly_usd']:.4f}") for r in rows], no_wrap=("size",))
+    _console().print(table)
+    note(f"{len(rows)} size(s)")
+
+
+def catalog_detail(d: dict) -> None:
+    console = _console()
+    gpus = f", {d['gpus']} x {d['gpu_model']} ({d['gpu_memory_gib']:g} GiB)" if d["gpus"] else ""
+    retired = " - RETIRED, never selected" if d["retired"] else ""
+    console.print(f"[bold]{d['vm_size']}[/]: {d['family']}, {d['vcpus']} vCPU, "
+                  f"{d['memory_gib']:g} GiB{gpus}{retired}")
+    console.print(_table("Regions", ("region", "$/h", "low-pri $/h", "Azure ML", "source", "date"),
+                         [(r["region"], f"{r['hourly_usd']:.4f}",
+                           "-" if r["low_priority_usd"] is None else f"{r['low_priority_usd']:.4f}",
+                           "yes" if r["aml"] else "no", r["price_source"], r["price_date"])
+                          for r in d["regions"]]))
+    for source, info in sorted(d["sources"].items()):
+        console.print(f"{source}: {info.get('what', '')} - {info.get('origin', '')}")

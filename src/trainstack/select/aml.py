@@ -147,7 +147,8 @@ def rank(catalog: Catalog, region: str, req: Requirement, low: bool,
                    f"same price as {best.vm.vm_size}; ties break by name")
         alts.append(Alternative(vm_size=c.vm.vm_size, hourly_usd=round(c.hourly, 4),
                                 rejected_because=because))
-    live = sum(1 for c in candidates if not c.vm.retired)
+    live = catalog.memo(("aml-live", region, req.accelerator, low),
+                        lambda: sum(1 for c in candidates if not c.vm.retired))
     return Ranked(best, tuple(alts), live)
 
 
