@@ -197,8 +197,9 @@ def pinned_size(profile: WorkloadProfile, catalog: Catalog, region: str, req: Re
 
 def gpu_for_tabular(profile: WorkloadProfile, catalog: Catalog, region: str, cpu: Ranked,
                     low: bool, context: SelectionContext
-                    ) -> tuple[Costed, Requirement] | None:
-    """COMPUTE-GPU-TABULAR: a GPU node for large XGBoost/LightGBM data, if cheaper per run."""
+                    ) -> tuple[Costed, Requirement, bool] | None:
+    """COMPUTE-GPU-TABULAR: the GPU node large XGBoost/LightGBM data could use, and
+    whether it costs less per run than the CPU choice (at the assumed speed-up)."""
     if profile.training.framework not in GPU_TABULAR_FRAMEWORKS:
         return None
     need, _ = memory_need(profile)
@@ -209,9 +210,7 @@ def gpu_for_tabular(profile: WorkloadProfile, catalog: Catalog, region: str, cpu
                       min_total_gpu_memory_gib=need / 2, min_memory_gib=need)
     for c in pool(catalog, region, "gpu", low):
         if _why_not(c.vm, req, context) is None:
-            if c.hourly / GPU_TABULAR_SPEEDUP < cpu.best.hourly:
-                return c, req
-            return None
+            return c, req, c.hourly / GPU_TABULAR_SPEEDUP < cpu.best.hourly
     return None
 
 

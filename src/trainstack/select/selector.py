@@ -98,8 +98,16 @@ def _azure_ml(profile: WorkloadProfile, catalog: Catalog, region: str, services:
     ranked = choose(low)
     if pinned is None and req.accelerator == "cpu":
         found = aml.gpu_for_tabular(profile, catalog, region, ranked, low, context)
-        if found is not None:
-            gpu, req = found
+        if found is not None and not found[2]:
+            gpu = found[0]
+            ranked = aml.Ranked(ranked.best, (*ranked.alternatives, Alternative(
+                vm_size=gpu.vm.vm_size, hourly_usd=round(gpu.hourly, 4),
+                rejected_because=f"GPU for large {profile.training.framework} data: "
+                                 f"${gpu.hourly / aml.GPU_TABULAR_SPEEDUP:.4f} per CPU-hour of "
+                                 f"work at an assumed {aml.GPU_TABULAR_SPEEDUP:g}x speed-up, more "
+                                 f"than {ranked.best.vm.vm_size}")), ranked.candidates)
+        elif found is not None:
+            gpu, req, _ = found
             hours = round(profile.training.max_hours / aml.GPU_TABULAR_SPEEDUP, 2)
             notes.why(
                 "COMPUTE-GPU-TABULAR",
