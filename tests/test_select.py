@@ -535,3 +535,37 @@ def test_property_cpu_choice_is_feasible_and_cheapest(case):
 @given(gpu_profiles())
 def test_property_gpu_choice_is_feasible_and_cheapest(case):
     check_cheapest(*case)
+
+
+def test_unavailable_sizes_are_never_chosen(small_catalog):
+    ctx = SelectionContext(unavailable_sizes=frozenset({"Standard_D4s_v3"}))
+    s = select(parse(), small_catalog, ctx)
+    assert s.training().vm_size == "Standard_E4s_v3"
+    assert any(a.vm_size == "Standard_D4s_v3" and "capacity" in a.rejected_because
+               for a in s.alternatives)
+
+
+def test_quota_below_one_node_skips_the_size_and_caps_max_nodes(small_catalog):
+    ctx = SelectionContext(quota_vcpus={"Standard_D4s_v3": 2})
+    s = select(parse(), small_catalog, ctx)
+    assert s.training().vm_size == "Standard_E4s_v3"
+    assert any("quota: 2 free vCPUs" in a.rejected_because for a in s.alternatives)
+    ctx = SelectionContext(quota_vcpus={"Standard_D4s_v3": 8})
+    s = select(parse("training:\n  concurrent_trials: 4\n"), small_catalog, ctx)
+    assert s.training().max_nodes == 2 and "NODES-QUOTA" in rules(s)
+    assert any("request more Standard_D4s_v3 quota" in w for w in s.warnings)
+
+
+def test_the_selector_does_no_io():
+    import ast
+    from pathlib import Path
+
+    from conftest import ROOT
+
+    for path in (ROOT / "src" / "trainstack" / "select").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        names = {a.name.split(".")[0] for n in ast.walk(tree)
+                 if isinstance(n, (ast.Import, ast.ImportFrom))
+                 for a in (n.names if isinstance(n, ast.Import) else [ast.alias(n.module or "")])}
+        assert not names & {"requests", "urllib", "socket", "subprocess", "azure", "os"}, path
+        assert "open(" not in path.read_text(), path
