@@ -569,3 +569,17 @@ def test_the_selector_does_no_io():
                  for a in (n.names if isinstance(n, ast.Import) else [ast.alias(n.module or "")])}
         assert not names & {"requests", "urllib", "socket", "subprocess", "azure", "os"}, path
         assert "open(" not in path.read_text(), path
+
+
+def test_gpu_for_tabular_wins_and_budget_steps_keep_the_gpu(small_catalog):
+    s = select(scenario_profile("data:\n  size_gb: 40\ntraining:\n  framework: xgboost\n"
+                                "  max_hours: 3\n"), small_catalog)
+    t = s.training()
+    assert t.accelerator == "gpu" and "COMPUTE-GPU-TABULAR" in rules(s)
+    # cost at a third of the run time: 1 node x $0.98 (NC48 low-priority) x 1 h x 20 runs
+    assert s.estimated_monthly_usd == round(0.98 * 1 * 20, 2)
+    prod = select(scenario_profile("environment: prod\ntraining:\n  framework: xgboost\n"
+                                   "constraints:\n  monthly_budget_usd: 60\n"
+                                   "data:\n  size_gb: 40\n"), small_catalog)
+    assert prod.training().accelerator == "gpu"
+    assert prod.training().priority == "low-priority" and "BUDGET-LOW-PRIORITY" in rules(prod)

@@ -9,6 +9,7 @@ ai.py), then cost and budget. Every decision is recorded with its rule id.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from trainstack.catalog.services import ServiceFacts, load_services
 from trainstack.catalog.vm import Catalog, VmSize
@@ -90,33 +91,17 @@ def _azure_ml(profile: WorkloadProfile, catalog: Catalog, region: str, services:
     pinned = (aml.pinned_size(profile, catalog, region, req, notes)
               if profile.overrides.training_vm_size else None)
 
-    def choose(low: bool, req: Requirement = req) -> aml.Ranked:
+    def choose(low: bool, wider: bool = False) -> aml.Ranked:
+        """The size at these prices; ``req`` is read when called (GPU-tabular may change it)."""
         if pinned is not None:
             return aml.Ranked(costed(pinned, low), (), 1)
-        return aml.rank(catalog, region, req, low, context, field)
+        use = replace(req, budget_series=True) if wider else req
+        return aml.rank(catalog, region, use, low, context, field)
 
     ranked = choose(low)
     if pinned is None and req.accelerator == "cpu":
-        found = aml.gpu_for_tabular(profile, catalog, region, ranked, low, context)
-        if found is not None and not found[2]:
-            gpu = found[0]
-            ranked = aml.Ranked(ranked.best, (*ranked.alternatives, Alternative(
-                vm_size=gpu.vm.vm_size, hourly_usd=round(gpu.hourly, 4),
-                rejected_because=f"GPU for large {profile.training.framework} data: "
-                                 f"${gpu.hourly / aml.GPU_TABULAR_SPEEDUP:.4f} per CPU-hour of "
-                                 f"work at an assumed {aml.GPU_TABULAR_SPEEDUP:g}x speed-up, more "
-                                 f"than {ranked.best.vm.vm_size}")), ranked.candidates)
-        elif found is not None:
-            gpu, req, _ = found
-            hours = round(profile.training.max_hours / aml.GPU_TABULAR_SPEEDUP, 2)
-            notes.why(
-                "COMPUTE-GPU-TABULAR",
-                f"large tabular data with {profile.training.framework}: {gpu.vm.vm_size} "
-                f"(${gpu.hourly:.4f}/h) at an assumed {aml.GPU_TABULAR_SPEEDUP:g}x speed-up "
-                f"costs less per run than {ranked.best.vm.vm_size} (${ranked.best.hourly:.4f}/h); "
-                f"run time taken as {hours:g} h",
-            )
-            ranked = aml.Ranked(gpu, ranked.alternatives, ranked.candidates)
+        ranked, req, hours = _gpu_for_tabular(profile, catalog, region, ranked, low, context,
+                                              req, notes)
     if low and not ranked.best.low_priority:
         notes.warn(f"{ranked.best.vm.vm_size} has no low-priority price in {region}: "
                    "dedicated nodes")
@@ -145,9 +130,7 @@ def _azure_ml(profile: WorkloadProfile, catalog: Catalog, region: str, services:
                           f"{cheaper.best.vm.vm_size} nodes bring it to ${new:,.2f}")
                 ranked, cost = cheaper, new
         if cost > budget and pinned is None and req.accelerator == "cpu":
-            wider = choose(ranked.best.low_priority, Requirement(
-                accelerator="cpu", min_vcpus=req.min_vcpus, min_memory_gib=req.min_memory_gib,
-                budget_series=True))
+            wider = choose(ranked.best.low_priority, wider=True)
             if wider.best.hourly < ranked.best.hourly:
                 new = monthly(wider.best, trials)
                 notes.why("BUDGET-CHEAPER-FAMILY",
@@ -218,6 +201,33 @@ def _azure_ml(profile: WorkloadProfile, catalog: Catalog, region: str, services:
         compute.append(_dev_choice(dev))
     return _selection(profile, "azure-ml", region, compute, cost, within, notes,
                       ranked.alternatives)
+
+
+def _gpu_for_tabular(profile: WorkloadProfile, catalog: Catalog, region: str, ranked: aml.Ranked,
+                     low: bool, context: SelectionContext, req: Requirement, notes: Notes
+                     ) -> tuple[aml.Ranked, Requirement, float]:
+    """COMPUTE-GPU-TABULAR: switch to a GPU node when cheaper per run, else list it."""
+    hours = profile.training.max_hours
+    found = aml.gpu_for_tabular(profile, catalog, region, ranked, low, context)
+    if found is None:
+        return ranked, req, hours
+    gpu, gpu_req, wins = found
+    speedup = aml.GPU_TABULAR_SPEEDUP
+    if not wins:
+        lost = Alternative(
+            vm_size=gpu.vm.vm_size, hourly_usd=round(gpu.hourly, 4),
+            rejected_because=f"GPU for large {profile.training.framework} data: "
+                             f"${gpu.hourly / speedup:.4f} per CPU-hour of work at an assumed "
+                             f"{speedup:g}x speed-up, more than {ranked.best.vm.vm_size}")
+        return replace(ranked, alternatives=(*ranked.alternatives, lost)), req, hours
+    hours = round(hours / speedup, 2)
+    notes.why(
+        "COMPUTE-GPU-TABULAR",
+        f"large tabular data with {profile.training.framework}: {gpu.vm.vm_size} "
+        f"(${gpu.hourly:.4f}/h) at an assumed {speedup:g}x speed-up costs less per run than "
+        f"{ranked.best.vm.vm_size} (${ranked.best.hourly:.4f}/h); run time taken as {hours:g} h",
+    )
+    return replace(ranked, best=gpu), gpu_req, hours
 
 
 def _dev_choice(dev: VmSize) -> ComputeChoice:
