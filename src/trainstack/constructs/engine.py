@@ -15,9 +15,12 @@ import shutil
 import threading
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from trainstack.constructs.spec import StackSpec
 from trainstack.errors import SynthError
+
+if TYPE_CHECKING:  # not at run time: `preload` should start before anything heavy loads
+    from trainstack.constructs.spec import StackSpec
 
 ENGINES = {"cdktf": "cdktf", "cdktn": "cdktn"}
 _EXTRA = {"cdktf": "pip install trainstack", "cdktn": "pip install 'trainstack[cdktn]'"}

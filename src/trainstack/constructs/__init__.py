@@ -1,0 +1,1 @@
+"""Stacks: typed resource models, one module per service, and the CDK engine (engine.py)."""
