@@ -516,13 +516,13 @@ def check_cheapest(text: str, req: Requirement) -> None:
         assert chosen.memory_gib >= req.min_memory_gib - 0.1
     low = t.priority == "low-priority"
 
-    def price(vm):
-        return vm.low_priority_usd if low and vm.low_priority_usd is not None else vm.hourly_usd
+    def price(row):
+        return row.low_priority_usd if low and row.low_priority_usd is not None else row.hourly_usd
 
     assert round(price(chosen), 4) == t.hourly_usd
-    for vm in catalog.in_region(s.region):
-        if vm.aml and not vm.retired and req.shortfall(vm) is None:
-            assert (price(vm), vm.vm_size) >= (price(chosen), chosen.vm_size), vm.vm_size
+    for row in catalog.in_region(s.region):
+        if row.aml and not row.retired and req.shortfall(row) is None:
+            assert (price(row), row.vm_size) >= (price(chosen), chosen.vm_size), row.vm_size
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -558,7 +558,6 @@ def test_quota_below_one_node_skips_the_size_and_caps_max_nodes(small_catalog):
 
 def test_the_selector_does_no_io():
     import ast
-    from pathlib import Path
 
     from conftest import ROOT
 

@@ -18,7 +18,6 @@ from trainstack.regions import nearest
 from trainstack.select.common import (
     TRAINING_GPUS,
     Notes,
-    Requirement,
     SelectionContext,
     gpu_requirement,
     is_multi_node,
@@ -39,6 +38,21 @@ class SparkPlan:
     compute: ComputeChoice
     hourly_cluster_usd: float  # all nodes at max size, compute (+ DBUs)
     alternatives: tuple[Alternative, ...]
+
+
+def _ranked_alternatives(options: list[tuple[float, int, str]], best: float, unit: str
+                         ) -> tuple[Alternative, ...]:
+    """The next three (hourly, count, label) options and why each lost to ``best``."""
+    out = []
+    for hourly, count, label in options[1:4]:
+        if count > PREFERRED_MAX_WORKERS and hourly <= best:
+            why = f"{count} {unit}: more than {PREFERRED_MAX_WORKERS}"
+        elif hourly > best:
+            why = f"costs ${hourly - best:.4f}/h more"
+        else:
+            why = f"same price; fewer {unit} win ties"
+        out.append(Alternative(vm_size=label, hourly_usd=round(hourly, 4), rejected_because=why))
+    return tuple(out)
 
 
 def _nodes_for(need_gib: float, node_gib: float, minimum: int) -> int:
@@ -69,22 +83,18 @@ def synapse_pool(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes, *,
         "SPARK-SYNAPSE-SIZE",
         f"the data needs ~{need:g} GiB in memory ({basis}): {size.name} nodes ({size.vcores} "
         f"vCores, {size.memory_gib:g} GiB) x {nodes} hold it at {USABLE:.0%} usable, the "
-        f"cheapest pool of up to {PREFERRED_MAX_WORKERS} nodes; autoscale {facts.min_nodes}-{nodes} nodes, auto-pause after "
-        f"{facts.auto_pause_minutes} min, MemoryOptimized, Spark {facts.spark_version} "
+        f"cheapest pool of up to {PREFERRED_MAX_WORKERS} nodes; autoscale "
+        f"{facts.min_nodes}-{nodes} nodes, auto-pause after {facts.auto_pause_minutes} min, "
+        f"MemoryOptimized, Spark {facts.spark_version} "
         "(3.4 support ended 2026-03-31; GPU pools were retired 2024-07-08)",
     )
-    alts = tuple(
-        Alternative(vm_size=f"Synapse {s.name} x {n}", hourly_usd=round(h, 4),
-                    rejected_because=(f"{n} nodes: more than {PREFERRED_MAX_WORKERS}"
-                                      if n > PREFERRED_MAX_WORKERS and h <= hourly else
-                                      f"pool costs ${h - hourly:.4f}/h more" if h > hourly else
-                                      "same price; fewer, larger nodes win ties"))
-        for h, n, s in options[1:4]
-    )
+    alts = _ranked_alternatives([(h, n, f"Synapse {s.name} x {n}") for h, n, s in options],
+                                hourly, "nodes")
     compute = ComputeChoice(
         role=role, kind="synapse-spark-pool", vm_size="", node_size=size.name,
         accelerator="cpu", family="memory-optimized", gpus=0, vcpus=size.vcores,
-        memory_gib=size.memory_gib, min_nodes=facts.min_nodes, max_nodes=max(nodes, facts.min_nodes),
+        memory_gib=size.memory_gib, min_nodes=facts.min_nodes,
+        max_nodes=max(nodes, facts.min_nodes),
         priority="dedicated", hourly_usd=round(size.vcores * facts.usd_per_vcore_hour, 4),
         idle_minutes=facts.auto_pause_minutes, runtime=facts.spark_version,
     )
@@ -167,13 +177,8 @@ def databricks_cluster(profile: WorkloadProfile, catalog: Catalog, region: str,
         f"({facts.runtime_lts} ML), auto-terminates after {DATABRICKS_AUTOTERMINATE_MINUTES} "
         "idle minutes",
     )
-    alts = tuple(
-        Alternative(vm_size=f"{v.vm_size} x {w + 1}", hourly_usd=round(h, 4),
-                    rejected_because=(f"{w} workers: more than {PREFERRED_MAX_WORKERS}"
-                                      if w > PREFERRED_MAX_WORKERS and h <= hourly else
-                                      f"cluster costs ${h - hourly:.4f}/h more"))
-        for h, w, v in options[1:4]
-    )
+    alts = _ranked_alternatives([(h, w, f"{v.vm_size} x {w} + driver") for h, w, v in options],
+                                hourly, "workers")
     spot_used = spot and vm.low_priority_usd is not None and workers > 0
     compute = ComputeChoice(
         role="training", kind="databricks-cluster", vm_size=vm.vm_size,
