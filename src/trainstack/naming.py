@@ -144,7 +144,7 @@ def names_for(name: str, environment: str, region: str, accelerator: str, salt: 
         # globally unique, lowercase, and never containing "-ondemand"
         synapse_workspace=_fit("synw", f"{name}-{environment}".replace("ondemand", "od"),
                                sfx, 50, sep="-"),
-        spark_pool=("sp" + _alnum(name))[:15],
+        spark_pool=("synsp" + _alnum(name))[:15],
         aml_spark_link="spark-prep",
         databricks_workspace=f"dbw-{name}-{environment}",
         databricks_managed_rg=f"rg-{name}-{environment}-{region}-dbw-managed",

@@ -32,6 +32,7 @@ _INTERPOLATION = re.compile(r"\$\{.+\}", re.S)
 class Problem:
     path: str  # dotted path inside the element, e.g. "scale_settings.max_node_count"
     message: str
+    kind: str = "type"  # unknown-type | unknown-argument | missing | type | nesting
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -62,14 +63,15 @@ def check_element(terraform_type: str, body: dict[str, Any], *, data: bool = Fal
     schema = element_schema(terraform_type, data=data)
     if schema is None:
         kind = "data source" if data else "resource type"
-        return [Problem("", f"unknown {kind} {terraform_type} for its provider schema")]
+        return [Problem("", f"unknown {kind} {terraform_type} for its provider schema",
+                        "unknown-type")]
     return check_block(schema, body, "", top=True)
 
 
 def check_provider(provider: str, body: dict[str, Any]) -> list[Problem]:
     """Problems of one provider configuration block."""
     if provider not in SCHEMA_FILES:
-        return [Problem("", f"no packaged schema for provider {provider}")]
+        return [Problem("", f"no packaged schema for provider {provider}", "unknown-type")]
     extra = {"alias", "version"}  # allowed on every provider block
     cleaned = {k: v for k, v in body.items() if k not in extra}
     return check_block(load_provider_schema(provider)["provider"], cleaned, "")
@@ -77,7 +79,7 @@ def check_provider(provider: str, body: dict[str, Any]) -> list[Problem]:
 
 def check_block(schema: dict[str, Any], body: Any, path: str, *, top: bool = False) -> list[Problem]:
     if not isinstance(body, dict):
-        return [Problem(path, f"must be a block (object), got {_kind(body)}")]
+        return [Problem(path, f"must be a block (object), got {_kind(body)}", "nesting")]
     problems: list[Problem] = []
     attributes, blocks = schema.get("attributes", {}), schema.get("blocks", {})
     for key, value in body.items():
@@ -89,13 +91,15 @@ def check_block(schema: dict[str, Any], body: Any, path: str, *, top: bool = Fal
         elif key in blocks:
             problems += _check_nested(blocks[key], value, where)
         else:
-            problems.append(Problem(where, "unknown argument"))
+            problems.append(Problem(where, "unknown argument", "unknown-argument"))
     for key, spec in attributes.items():
         if spec.get("required") and key not in body:
-            problems.append(Problem(f"{path}.{key}" if path else key, "required argument missing"))
+            problems.append(Problem(f"{path}.{key}" if path else key, "required argument missing",
+                                    "missing"))
     for key, spec in blocks.items():
         if spec.get("required") and key not in body:
-            problems.append(Problem(f"{path}.{key}" if path else key, "required block missing"))
+            problems.append(Problem(f"{path}.{key}" if path else key, "required block missing",
+                                    "missing"))
     return problems
 
 
@@ -103,7 +107,8 @@ def _check_nested(spec: dict[str, Any], value: Any, where: str) -> list[Problem]
     # Terraform's JSON syntax accepts one object or a list of objects for any block.
     items = value if isinstance(value, list) else [value]
     if spec["nesting"] == "single" and len(items) > 1:
-        return [Problem(where, f"at most one {where.rsplit('.', 1)[-1]} block (got {len(items)})")]
+        return [Problem(where, f"at most one {where.rsplit('.', 1)[-1]} block (got {len(items)})",
+                        "nesting")]
     problems: list[Problem] = []
     for i, item in enumerate(items):
         sub = f"{where}[{i}]" if isinstance(value, list) and spec["nesting"] == "list" else where

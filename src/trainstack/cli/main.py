@@ -172,6 +172,63 @@ def catalog_refresh(
     output.note(f"wrote {path}")
 
 
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+
+
+class Pack(str, Enum):
+    baseline = "baseline"
+    strict = "strict"
+
+
+@app.command("validate")
+def validate_cmd(
+    directory: Annotated[Path, typer.Argument(help="Synth output directory.")] = Path("cdktf.out"),
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    output_file: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the report here (default: stdout).")] = None,
+    pack: Annotated[Pack, typer.Option(help="Rule levels: baseline or strict.")] = Pack.baseline,
+    checkov: Annotated[bool, typer.Option(
+        "--checkov", help="Also run checkov (pip install 'trainstack[checkov]').")] = False,
+    terraform: Annotated[bool, typer.Option(
+        "--terraform", help="Also run terraform init/validate when providers install.")] = False,
+) -> None:
+    """Check every stacks/*/cdk.tf.json: exit 0 clean, 1 unsuppressed errors, 2 bad input."""
+    from trainstack.validate.engine import load_stacks, validate
+    from trainstack.validate.report import FORMATS
+
+    report = validate(load_stacks(directory), pack.value)
+    if checkov:
+        from trainstack.validate.checkov import run_checkov
+
+        report.findings += run_checkov(report.stacks)
+    if terraform:
+        from trainstack.validate.terraform import run_terraform
+
+        for stack in report.stacks:
+            report.findings += run_terraform(stack, report.notes)
+    report.findings.sort(key=lambda f: (f.stack, f.resource, f.rule, f.message))
+    text = FORMATS[format.value](report)
+    if output_file is not None:
+        output.write_file(output_file, text)
+        output.note(report_summary_line(report) + f"; report: {output_file}")
+    elif format is ReportFormat.table:
+        output.validation_table(report)
+    else:
+        output.emit_text(text)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def report_summary_line(report) -> str:  # noqa: ANN001 - a validate.Report
+    s = report.summary()
+    return (f"{s['stacks']} stack(s), {s['checks']} check(s): {s['errors']} error(s), "
+            f"{s['warnings']} warning(s), {s['suppressed']} suppressed")
+
+
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the profile JSON Schema (for editor completion and checks)."""

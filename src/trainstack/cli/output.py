@@ -18,6 +18,24 @@ def emit_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, sort_keys=False) + "\n")
 
 
+def emit_text(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def write_file(path, text: str) -> None:  # noqa: ANN001 - a Path
+    """Write a report atomically, so a CI step never reads half a file."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
 def error(*lines: str) -> None:
     for line in lines:
         sys.stderr.write(f"error: {line}\n" if not line.startswith(" ") else line + "\n")
@@ -114,3 +132,22 @@ def catalog_detail(d: dict) -> None:
                           for r in d["regions"]]))
     for source, info in sorted(d["sources"].items()):
         console.print(f"{source}: {info.get('what', '')} - {info.get('origin', '')}")
+
+
+def validation_table(report) -> None:  # noqa: ANN001 - a validate.Report
+    """One line per finding (CI logs keep long lines whole), then the verdict."""
+    console = _console()
+    colour = {"error": "red", "warning": "yellow", "note": "cyan"}
+    for f in report.findings:
+        state = ("[dim]suppressed[/]" if f.suppressed
+                 else f"[{colour[f.level]}]{f.level}[/]")
+        where = f"{f.stack}/{f.resource}" if f.resource else f.stack
+        accepted = f" [dim](accepted: {f.reason})[/]" if f.suppressed else ""
+        console.print(f"{f.rule} {state} {where}: {f.message}{accepted}", soft_wrap=True)
+    for line in report.notes:
+        console.print(f"[yellow]note:[/] {line}", soft_wrap=True)
+    s = report.summary()
+    verdict = "[green]PASSED[/]" if s["passed"] else "[red]FAILED[/]"
+    console.print(f"{s['stacks']} stack(s), {s['resources']} resource(s), {s['checks']} "
+                  f"check(s): {s['errors']} error(s), {s['warnings']} warning(s), "
+                  f"{s['suppressed']} suppressed - {verdict} ({report.pack} pack)")

@@ -54,6 +54,9 @@ def add_aml(b: StackBuilder, training: ComputeChoice) -> r.MachineLearningWorksp
         # Private endpoints (the managed network's) need Premium.
         sku="Premium" if private else "Basic",
         public_network_access_enabled=not private,
+        data_endpoint_enabled=True if private else None,
+        retention_policy_in_days=7 if private else None,
+        zone_redundancy_enabled=True if private else None,  # every catalog region has zones
         **b.common,
     )
     workspace = r.MachineLearningWorkspace(

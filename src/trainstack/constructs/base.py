@@ -143,4 +143,19 @@ class StackBuilder:
             elements=tuple(self.elements),
             backend=backend_for(self.profile.name, self.settings),
             outputs=self.outputs,
+            metadata=stack_metadata(self.profile, self.selection),
         )
+
+
+def stack_metadata(profile: WorkloadProfile, selection: Selection) -> dict:
+    """What validation needs from the profile and selection, carried in the JSON."""
+    return {
+        "profile": profile.name,
+        "environment": profile.environment,
+        "service": selection.service,
+        "region": selection.region,
+        "network": profile.constraints.network,
+        "estimated_monthly_usd": selection.estimated_monthly_usd,
+        "monthly_budget_usd": profile.constraints.monthly_budget_usd,
+        "suppressions": [s.model_dump(exclude_none=True) for s in profile.suppressions],
+    }

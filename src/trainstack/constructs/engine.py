@@ -87,6 +87,8 @@ def synth(specs: list[StackSpec], outdir: Path, engine: str = "cdktf") -> None:
 def _render(cdk: ModuleType, app: object, spec: StackSpec) -> None:
     stack = cdk.TerraformStack(app, spec.name)
     stack.add_override("terraform.required_version", spec.required_version)
+    if spec.metadata:
+        stack.add_override("//.trainstack", spec.metadata)
     for provider in spec.providers:
         element = cdk.TerraformProvider(
             stack, f"provider-{provider.name}",  # construct ids are shared with resources

@@ -129,11 +129,20 @@ class StorageAccount(Element):
     # Azure ML still reads some artifacts with the account key; identity-only
     # access is opt-in (docs/guide.md), so shared keys stay on.
     shared_access_key_enabled: bool = True
+    local_user_enabled: bool = False  # no SFTP/local users: Entra ID and keys only
     is_hns_enabled: bool | None = None
     public_network_access_enabled: bool | None = None
     network_rules: NetworkRules | None = None
     blob_properties: BlobProperties | None = None
+    # SAS tokens someone makes expire within a day (and the expiry is logged)
+    sas_policy: SasPolicy | None = dataclasses.field(default_factory=lambda: SasPolicy())
     tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SasPolicy(Block):
+    expiration_period: str = "01.00:00:00"
+    expiration_action: str = "Log"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,6 +194,10 @@ class ContainerRegistry(Element):
     sku: str = "Basic"
     admin_enabled: bool = False
     public_network_access_enabled: bool | None = None
+    # Premium only: dedicated data endpoints and a purge of untagged manifests
+    data_endpoint_enabled: bool | None = None
+    retention_policy_in_days: int | None = None
+    zone_redundancy_enabled: bool | None = None
     tags: dict[str, str]
 
 
@@ -364,6 +377,8 @@ class SynapseWorkspace(Element):
     identity: Identity
     azuread_authentication_only: bool = True  # no SQL password anywhere
     managed_virtual_network_enabled: bool
+    # only with a managed virtual network: outbound data only to approved tenants
+    data_exfiltration_protection_enabled: bool | None = None
     public_network_access_enabled: bool
     tags: dict[str, str]
 

@@ -43,3 +43,6 @@ class StackSpec:
     backend: BackendSpec
     outputs: dict[str, OutputSpec]
     required_version: str = TERRAFORM_REQUIRED_VERSION
+    # written to the stack's "//" comment as "trainstack": what validation needs
+    # from the profile (region, budget, estimate, suppressions) without the profile
+    metadata: dict[str, Any] = field(default_factory=dict)

@@ -30,9 +30,14 @@ def add_synapse(b: StackBuilder, pool: ComputeChoice) -> SynapseParts:
         local_name="datalake", name=names.datalake,
         account_replication_type="ZRS" if b.profile.environment == "prod" else "LRS",
         is_hns_enabled=True,  # ADLS Gen2: Synapse needs the hierarchical namespace
+        shared_access_key_enabled=False,  # Synapse and Azure ML reach it with identities
         public_network_access_enabled=not private,
         network_rules=r.NetworkRules(default_action="Deny", bypass=("AzureServices",))
         if private else None,
+        blob_properties=r.BlobProperties(
+            delete_retention_policy=r.RetentionPolicy(days=7),
+            container_delete_retention_policy=r.RetentionPolicy(days=7),
+        ),
         **b.common,
     )
     filesystem = r.DataLakeFilesystem(local_name="datalake_fs", name="data",
@@ -41,6 +46,7 @@ def add_synapse(b: StackBuilder, pool: ComputeChoice) -> SynapseParts:
         local_name="synapse", name=names.synapse_workspace,
         storage_data_lake_gen2_filesystem_id=filesystem.ref(), identity=r.Identity(),
         managed_virtual_network_enabled=private, public_network_access_enabled=not private,
+        data_exfiltration_protection_enabled=True if private else None,
         **b.common,
     )
     admin = r.SynapseAadAdmin(

@@ -29,7 +29,8 @@ TeamPreference = Literal["ui", "python-sdk", "cli", "notebooks", "sql", "scala",
 Service = Literal["azure-ml", "databricks", "synapse", "ai-services"]
 
 NAME_PATTERN = r"^[a-z][a-z0-9-]*[a-z0-9]$"
-RULE_ID_PATTERN = r"^TS-[A-Z]+-[0-9]{3}$"
+# trainstack validation rules (TS-SEC-001) and checkov checks (CKV_AZURE_144, CKV2_AZURE_1)
+RULE_ID_PATTERN = r"^(TS-[A-Z]+-[0-9]{3}|CKV2?_[A-Z0-9]+_[0-9]+)$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
@@ -165,7 +166,8 @@ class Overrides(_Section):
 
 
 class Suppression(_Section):
-    rule: str = Field(pattern=RULE_ID_PATTERN, description="A validation rule id, e.g. TS-SEC-001.")
+    rule: str = Field(pattern=RULE_ID_PATTERN,
+                      description="A validation rule id (TS-SEC-001) or checkov check id.")
     resource: str | None = Field(
         default=None, description="One resource address, e.g. azurerm_key_vault.kv."
     )

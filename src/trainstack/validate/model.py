@@ -1,0 +1,158 @@
+"""Validation values: rules, the stack a rule looks at, findings, the report.
+
+A rule is a small pure function with a stable id, a one-line "what" and a
+"why". Resource rules see one resource (plus its stack); stack rules see the
+whole stack. They yield messages; the engine turns them into findings, gives
+them the pack's level and applies the profile's suppressions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Level = Literal["error", "warning", "note"]
+LEVELS: tuple[Level, ...] = ("error", "warning", "note")
+_REF = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)[.\[}]")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource or data source of a synthesized stack."""
+
+    type: str
+    name: str
+    body: dict[str, Any]
+    is_data: bool = False
+
+    @property
+    def address(self) -> str:
+        return f"{'data.' if self.is_data else ''}{self.type}.{self.name}"
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.body.get(key, default)
+
+    def block(self, key: str) -> dict[str, Any]:
+        """A nested block as one object, whether written as an object or a list of one."""
+        value = self.body.get(key)
+        if isinstance(value, list):
+            return value[0] if value and isinstance(value[0], dict) else {}
+        return value if isinstance(value, dict) else {}
+
+
+@dataclass
+class Stack:
+    """A synthesized stack: its JSON, its resources and trainstack's metadata."""
+
+    name: str
+    path: str  # as given to the user, e.g. cdktf.out/stacks/churn/cdk.tf.json
+    document: dict[str, Any]
+    resources: dict[str, Resource] = field(default_factory=dict)  # by address
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # rules' shared work
+
+    @classmethod
+    def from_document(cls, name: str, path: str, document: dict[str, Any]) -> Stack:
+        stack = cls(name=name, path=path, document=document)
+        for kind, is_data in (("resource", False), ("data", True)):
+            for terraform_type, items in sorted(document.get(kind, {}).items()):
+                if terraform_type == "//" or not isinstance(items, dict):
+                    continue
+                for local, body in sorted(items.items()):
+                    r = Resource(terraform_type, local, body if isinstance(body, dict) else {},
+                                 is_data)
+                    stack.resources[r.address] = r
+        return stack
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.document.get("//", {})
+        return meta.get("trainstack", {}) if isinstance(meta, dict) else {}
+
+    def of_type(self, *types: str) -> Iterator[Resource]:
+        return (r for r in self.resources.values() if r.type in types)
+
+    def referenced(self, value: Any) -> Iterator[str]:
+        """Addresses a value refers to through ${...} interpolations."""
+        if isinstance(value, str):
+            for data, rtype, name in _REF.findall(value):
+                yield f"{data}{rtype}.{name}"
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from self.referenced(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from self.referenced(v)
+
+    def resolve(self, value: Any) -> Resource | None:
+        """The resource a reference like ${type.name.id} points at."""
+        for address in self.referenced(value):
+            return self.resources.get(address)
+        return None
+
+
+ResourceCheck = Callable[[Resource, Stack], Iterable[str]]
+StackCheck = Callable[[Stack], Iterable[tuple[str, str]]]  # (resource address, message)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    what: str
+    why: str
+    level: Level  # in the baseline pack
+    types: tuple[str, ...] | None = None  # resource types a resource rule applies to (None: all)
+    resource_check: ResourceCheck | None = None
+    stack_check: StackCheck | None = None
+    help_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    level: Level
+    stack: str
+    resource: str  # address, or "" for the stack as a whole
+    message: str
+    suppressed: bool = False
+    reason: str | None = None  # why it was suppressed
+    source: str = "trainstack"  # or "checkov"
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"rule": self.rule, "level": self.level, "stack": self.stack,
+               "resource": self.resource, "message": self.message, "suppressed": self.suppressed}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        if self.source != "trainstack":
+            out["source"] = self.source
+        return out
+
+
+@dataclass
+class Report:
+    pack: str
+    stacks: list[Stack]
+    findings: list[Finding]
+    rules: dict[str, Rule]
+    checks_run: int = 0
+    # (stack, rule id, resource) of every check made: the JUnit report's test cases
+    evaluations: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. what --terraform could not do
+
+    @property
+    def failed(self) -> bool:
+        return any(f.level == "error" and not f.suppressed for f in self.findings)
+
+    def summary(self) -> dict[str, Any]:
+        live = [f for f in self.findings if not f.suppressed]
+        return {
+            "stacks": len(self.stacks),
+            "resources": sum(len(s.resources) for s in self.stacks),
+            "checks": self.checks_run,
+            "errors": sum(1 for f in live if f.level == "error"),
+            "warnings": sum(1 for f in live if f.level == "warning"),
+            "notes": sum(1 for f in live if f.level == "note"),
+            "suppressed": sum(1 for f in self.findings if f.suppressed),
+            "passed": not self.failed,
+        }

@@ -1,0 +1,51 @@
+"""`--terraform`: `terraform init -backend=false` + `terraform validate` per stack.
+
+Needs the terraform binary and a registry that serves the providers. When the
+providers cannot be installed (no network, a mirror without them) this says so
+plainly and validation goes on with the schema rules, which check the same
+arguments against the packaged provider schemas.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from trainstack.validate.model import Finding, Stack
+
+RULE = "TS-TF-001"
+
+
+def run_terraform(stack: Stack, notes: list[str]) -> list[Finding]:
+    exe = shutil.which("terraform")
+    if exe is None:
+        notes.append("--terraform: terraform is not on PATH; skipped `terraform validate`")
+        return []
+    with tempfile.TemporaryDirectory(prefix="trainstack-tf-") as tmp:
+        work = Path(tmp)
+        shutil.copy(stack.path, work / "cdk.tf.json")
+        init = subprocess.run([exe, "init", "-backend=false", "-input=false", "-no-color"],
+                              cwd=work, capture_output=True, text=True, timeout=600)
+        if init.returncode != 0:
+            reason = next((line.strip() for line in init.stderr.splitlines()
+                           if "Error:" in line or "Failed" in line), "terraform init failed")
+            notes.append(f"--terraform: {stack.name}: the providers could not be installed "
+                         f"({reason}); `terraform validate` did not run - the TS-SCHEMA rules "
+                         "checked the stack against the packaged provider schemas instead")
+            return []
+        done = subprocess.run([exe, "validate", "-json", "-no-color"], cwd=work,
+                              capture_output=True, text=True, timeout=600)
+    try:
+        result = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return [Finding(RULE, "error", stack.name, "", done.stderr.strip() or "validate failed")]
+    findings = []
+    for d in result.get("diagnostics", []):
+        level = "error" if d.get("severity") == "error" else "warning"
+        where = d.get("address", "")
+        findings.append(Finding(RULE, level, stack.name, where,
+                                f"{d.get('summary', '')}: {d.get('detail', '')}".strip(": ")))
+    return findings
