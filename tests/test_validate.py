@@ -1,0 +1,359 @@
+"""trainstack validate: each rule has a compliant and a non-compliant fixture.
+
+The compliant fixtures are the bundled examples' synthesized stacks; each
+non-compliant fixture is one of them with one defect injected.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import PROFILES, ROOT
+from trainstack.cli.entry import main
+from trainstack.settings import Settings
+from trainstack.synth import synth
+from trainstack.validate import RULES, load_stacks, validate
+from trainstack.validate.model import Stack
+from trainstack.validate.report import to_json, to_junit, to_sarif
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("validate") / "cdktf.out"
+    synth(PROFILES, out, Settings())
+    return out
+
+
+@pytest.fixture(scope="module")
+def documents(out) -> dict[str, dict]:
+    return {s.name: s.document for s in load_stacks(out)}
+
+
+def res(doc: dict, terraform_type: str, name: str | None = None) -> dict:
+    items = doc["resource"][terraform_type]
+    return items[name] if name else next(iter(items.values()))
+
+
+def _set(path: str, value) -> Callable[[dict], None]:
+    """A mutation: set resource.<type>.<first or named>.<arg> (dots for nesting)."""
+    rtype, *rest = path.split(".")
+
+    def mutate(doc: dict) -> None:
+        node = res(doc, rtype)
+        for key in rest[:-1]:
+            node = node[key]
+        node[rest[-1]] = value
+    return mutate
+
+
+def _delete(rtype: str, key: str) -> Callable[[dict], None]:
+    return lambda doc: res(doc, rtype).pop(key)
+
+
+def _meta(key: str, value) -> Callable[[dict], None]:
+    return lambda doc: doc["//"]["trainstack"].__setitem__(key, value)
+
+
+def _drop_all(rtype: str) -> Callable[[dict], None]:
+    return lambda doc: doc["resource"].pop(rtype)
+
+
+def _add(rtype: str, name: str, body: dict) -> Callable[[dict], None]:
+    return lambda doc: doc["resource"].setdefault(rtype, {}).__setitem__(name, body)
+
+
+# rule -> (stack to start from, defect, resource the finding must name)
+DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
+    "TS-SCHEMA-001": ("churn", _set("azurerm_key_vault.enable_rbac_authorization", True),
+                      "azurerm_key_vault.key_vault"),
+    "TS-SCHEMA-002": ("churn", _delete("azurerm_machine_learning_compute_cluster", "vm_size"),
+                      "azurerm_machine_learning_compute_cluster.training"),
+    "TS-SCHEMA-003": ("churn", _set("azurerm_storage_account.min_tls_version", 12),
+                      "azurerm_storage_account.storage"),
+    "TS-SCHEMA-004": ("churn", _set("azurerm_machine_learning_workspace.identity",
+                                    [{"type": "SystemAssigned"}, {"type": "SystemAssigned"}]),
+                      "azurerm_machine_learning_workspace.workspace"),
+    "TS-SCHEMA-005": ("churn", _add("azurerm_ml_thing", "x", {"name": "x"}), "azurerm_ml_thing.x"),
+    "TS-NAME-001": ("churn", _set("azurerm_storage_account.name", "St_Churn"),
+                    "azurerm_storage_account.storage"),
+    "TS-NAME-002": ("churn", _set("azurerm_key_vault.name", "vault-churn-dev-1"),
+                    "azurerm_key_vault.key_vault"),
+    "TS-SKU-001": ("churn", _set("azurerm_machine_learning_compute_cluster.vm_priority", "Spot"),
+                   "azurerm_machine_learning_compute_cluster.training"),
+    "TS-SKU-002": ("vision-defects", _set("azurerm_machine_learning_compute_cluster.vm_size",
+                                          "Standard_NC6s_v3"),
+                   "azurerm_machine_learning_compute_cluster.training"),
+    "TS-SKU-003": ("fraud-private", _set("azurerm_machine_learning_compute_cluster.vm_size",
+                                         "Standard_ND96amsr_A100_v4"),
+                   "azurerm_machine_learning_compute_cluster.training"),
+    "TS-SKU-004": ("claims-synapse", _set("azurerm_synapse_spark_pool.spark_version", "3.4"),
+                   "azurerm_synapse_spark_pool.spark"),
+    "TS-SKU-005": ("invoice-ocr", _set("azurerm_cognitive_account.sku_name", "S3"),
+                   "azurerm_cognitive_account.formrecognizer"),
+    "TS-SKU-006": ("clickstream", _set("azurerm_databricks_workspace.sku", "standard"),
+                   "azurerm_databricks_workspace.databricks"),
+    "TS-SEC-001": ("fraud-private",
+                   _set("azurerm_machine_learning_workspace.public_network_access_enabled", True),
+                   "azurerm_machine_learning_workspace.workspace"),
+    "TS-SEC-002": ("churn", _set("azurerm_machine_learning_compute_instance.local_auth_enabled",
+                                 True), "azurerm_machine_learning_compute_instance.development"),
+    "TS-SEC-003": ("churn", _delete("azurerm_machine_learning_compute_cluster", "identity"),
+                   "azurerm_machine_learning_compute_cluster.training"),
+    "TS-SEC-004": ("churn", _set("azurerm_key_vault.purge_protection_enabled", False),
+                   "azurerm_key_vault.key_vault"),
+    "TS-SEC-005": ("churn", _set("azurerm_key_vault.rbac_authorization_enabled", False),
+                   "azurerm_key_vault.key_vault"),
+    "TS-SEC-006": ("churn", _set("azurerm_storage_account.min_tls_version", "TLS1_0"),
+                   "azurerm_storage_account.storage"),
+    "TS-SEC-007": ("churn", _set("azurerm_storage_account.allow_nested_items_to_be_public", True),
+                   "azurerm_storage_account.storage"),
+    "TS-SEC-008": ("churn", _drop_all("azurerm_monitor_diagnostic_setting"),
+                   "azurerm_machine_learning_workspace.workspace"),
+    "TS-SEC-009": ("invoice-ocr", _set("azurerm_cognitive_account.local_auth_enabled", True),
+                   "azurerm_cognitive_account.formrecognizer"),
+    "TS-SEC-010": ("churn", _set("azurerm_container_registry.admin_enabled", True),
+                   "azurerm_container_registry.registry"),
+    "TS-SEC-011": ("fraud-private", _set("azurerm_key_vault.public_network_access_enabled", True),
+                   "azurerm_key_vault.key_vault"),
+    "TS-SEC-012": ("churn", _drop_all("azapi_resource_action"),
+                   "azurerm_machine_learning_compute_instance.development"),
+    "TS-SEC-013": ("churn", _set("azurerm_machine_learning_compute_cluster.ssh",
+                                 {"admin_username": "azureuser", "admin_password": "hunter2!"}),
+                   "azurerm_machine_learning_compute_cluster.training"),
+    "TS-COST-001": ("churn", _meta("monthly_budget_usd", 10), ""),
+    "TS-COST-002": ("churn", _set("azurerm_machine_learning_compute_cluster.scale_settings."
+                                  "min_node_count", 2),
+                    "azurerm_machine_learning_compute_cluster.training"),
+    "TS-XRES-001": ("churn", _set("azurerm_machine_learning_workspace.key_vault_id",
+                                  "${azurerm_key_vault.other.id}"),
+                    "azurerm_machine_learning_workspace.workspace"),
+    "TS-XRES-002": ("churn", _set("azurerm_machine_learning_compute_cluster.location",
+                                  "northeurope"),
+                    "azurerm_machine_learning_compute_cluster.training"),
+}
+
+
+def run(doc: dict, name: str, pack: str = "baseline"):
+    return validate([Stack.from_document(name, f"{name}/cdk.tf.json", doc)], pack)
+
+
+def test_bundled_profiles_validate_clean(out):
+    for pack in ("baseline", "strict"):
+        report = validate(load_stacks(out), pack)
+        live = [f.as_dict() for f in report.findings if not f.suppressed]
+        assert live == [], pack
+        assert not report.failed and report.summary()["checks"] > 500
+
+
+def test_every_rule_has_a_defect_fixture():
+    assert set(DEFECTS) == set(RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(DEFECTS))
+def test_rule_flags_its_defect_and_passes_the_original(documents, rule):
+    stack, mutate, resource = DEFECTS[rule]
+    clean = run(copy.deepcopy(documents[stack]), stack)
+    assert not any(f.rule == rule and not f.suppressed for f in clean.findings)
+    doc = copy.deepcopy(documents[stack])
+    doc["//"]["trainstack"]["suppressions"] = []  # the defect must show, not be accepted
+    mutate(doc)
+    report = run(doc, stack, "strict")
+    hits = [f for f in report.findings if f.rule == rule]
+    assert hits, [f.as_dict() for f in report.findings]
+    assert hits[0].resource == resource and hits[0].level == "error" and report.failed
+    assert RULES[rule].what and RULES[rule].why
+
+
+def test_suppression_by_rule_and_resource_keeps_an_audit_trail(documents):
+    doc = copy.deepcopy(documents["churn"])
+    doc["resource"]["azurerm_key_vault"]["key_vault"]["purge_protection_enabled"] = False
+    doc["//"]["trainstack"]["suppressions"] = [
+        {"rule": "TS-SEC-004", "resource": "azurerm_key_vault.key_vault",
+         "reason": "sandbox vault, deleted weekly"}]
+    report = run(doc, "churn")
+    (f,) = [f for f in report.findings if f.rule == "TS-SEC-004"]
+    assert f.suppressed and f.reason == "sandbox vault, deleted weekly" and not report.failed
+    # a suppression for another resource does not apply
+    doc["//"]["trainstack"]["suppressions"][0]["resource"] = "azurerm_key_vault.other"
+    assert run(doc, "churn").failed
+
+
+def test_a_crashing_rule_becomes_a_finding(documents, monkeypatch):
+    from trainstack.validate import rules as rules_module
+    from trainstack.validate.model import Rule
+
+    def boom(r, stack):
+        raise KeyError("oops")
+
+    monkeypatch.setitem(rules_module.RULES, "TS-SEC-099", Rule(
+        "TS-SEC-099", "crashes", "test", "error", ("azurerm_key_vault",), resource_check=boom))
+    report = run(copy.deepcopy(documents["churn"]), "churn")
+    (f,) = [f for f in report.findings if f.rule == "TS-ENGINE-001"]
+    assert "TS-SEC-099 crashed: KeyError" in f.message and f.level == "error" and report.failed
+
+
+def test_strict_pack_raises_warnings_to_errors(documents):
+    doc = copy.deepcopy(documents["churn"])
+    doc["//"]["trainstack"]["suppressions"] = []
+    base, strict = run(doc, "churn"), run(doc, "churn", "strict")
+    assert {f.level for f in base.findings if f.rule == "TS-SEC-001"} == {"warning"}
+    assert not base.failed
+    assert {f.level for f in strict.findings if f.rule == "TS-SEC-001"} == {"error"}
+    assert strict.failed
+
+
+def test_validation_reads_only_the_synthesized_json(out, tmp_path):
+    """Copied anywhere, without profiles, it gives the same report."""
+    import shutil
+
+    copy_dir = tmp_path / "elsewhere"
+    shutil.copytree(out, copy_dir)
+    first = json.loads(to_json(validate(load_stacks(out))))
+    second = json.loads(to_json(validate(load_stacks(copy_dir))))
+    assert first == second
+
+
+# -- CLI and exit codes -------------------------------------------------------------------
+
+def cli(capsys, *args: str):
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_exit_codes(capsys, out, tmp_path, documents):
+    assert cli(capsys, "validate", str(out))[0] == 0
+    bad = tmp_path / "bad"
+    (bad / "stacks" / "churn").mkdir(parents=True)
+    doc = copy.deepcopy(documents["churn"])
+    doc["resource"]["azurerm_key_vault"]["key_vault"]["rbac_authorization_enabled"] = False
+    (bad / "stacks" / "churn" / "cdk.tf.json").write_text(json.dumps(doc))
+    code, stdout, _ = cli(capsys, "validate", str(bad), "--format", "json")
+    assert code == 1
+    report = json.loads(stdout)
+    assert {"rule": "TS-SEC-005", "level": "error", "stack": "churn",
+            "resource": "azurerm_key_vault.key_vault",
+            "message": "rbac_authorization_enabled is not true", "suppressed": False} \
+        in report["findings"]
+    assert report["summary"]["passed"] is False
+    code, _, err = cli(capsys, "validate", str(tmp_path / "missing"))
+    assert code == 2 and "no such directory" in err and "Traceback" not in err
+    (tmp_path / "empty").mkdir()
+    assert cli(capsys, "validate", str(tmp_path / "empty"))[0] == 2
+    (bad / "stacks" / "churn" / "cdk.tf.json").write_text("{not json")
+    code, _, err = cli(capsys, "validate", str(bad))
+    assert code == 2 and "cannot read the stack" in err
+
+
+def test_cli_writes_reports_to_files(capsys, out, tmp_path):
+    for fmt in ("json", "sarif", "junit", "table"):
+        target = tmp_path / f"report.{fmt}"
+        code, stdout, err = cli(capsys, "validate", str(out), "-f", fmt, "--output", str(target))
+        assert code == 0 and stdout == "" and "report:" in err
+        assert target.read_text().strip()
+
+
+def test_reports_are_deterministic(out):
+    a, b = validate(load_stacks(out)), validate(load_stacks(out))
+    for render in (to_json, to_sarif, to_junit):
+        assert render(a) == render(b)
+
+
+SARIF_SCHEMA = ROOT / "node_modules" / "@microsoft" / "jest-sarif" / "lib" / "schemas" / \
+    "sarif-2.1.0-rtm.5.json"
+
+
+@pytest.mark.skipif(not SARIF_SCHEMA.exists() and not os.environ.get("CI"),
+                    reason="the SARIF schema comes from npm (npm ci; CI installs it)")
+def test_sarif_report_is_valid_sarif_2_1_0(out, documents):
+    import jsonschema
+
+    doc = copy.deepcopy(documents["churn"])
+    doc["resource"]["azurerm_key_vault"]["key_vault"]["purge_protection_enabled"] = False
+    report = validate(load_stacks(out) + [Stack.from_document("broken", "broken.json", doc)])
+    sarif = json.loads(to_sarif(report))
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(sarif)
+    run_ = sarif["runs"][0]
+    ids = [r["id"] for r in run_["tool"]["driver"]["rules"]]
+    assert set(RULES) <= set(ids)
+    results = run_["results"]
+    assert any(r["ruleId"] == "TS-SEC-004" and r["level"] == "error" for r in results)
+    suppressed = [r for r in results if r.get("suppressions")]
+    assert suppressed and all(r["suppressions"][0]["justification"] for r in suppressed)
+    located = next(r for r in results if r["ruleId"] == "TS-SEC-001" and
+                   r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                   != "broken.json")
+    assert located["locations"][0]["physicalLocation"]["region"]["startLine"] > 1
+
+
+def test_junit_report_reads_back_with_counts(out, documents):
+    from junitparser import JUnitXml
+
+    doc = copy.deepcopy(documents["churn"])
+    doc["resource"]["azurerm_key_vault"]["key_vault"]["purge_protection_enabled"] = False
+    report = validate(load_stacks(out) + [Stack.from_document("broken", "broken.json", doc)])
+    xml = JUnitXml.fromstring(to_junit(report))
+    suites = {s.name: s for s in xml}
+    assert set(suites) == {s.name for s in report.stacks}
+    assert suites["broken"].failures >= 1 and suites["churn"].failures == 0
+    assert suites["churn"].skipped >= 1  # the accepted TS-SEC-001
+    assert sum(s.tests for s in xml) >= report.checks_run
+
+
+# -- checkov ---------------------------------------------------------------------------------
+
+def test_checkov_results_map_to_addresses_and_suppressions(documents):
+    from trainstack.validate.checkov import parse_results
+
+    stack = Stack.from_document("churn", "churn/cdk.tf.json", copy.deepcopy(documents["churn"]))
+    text = json.dumps({"check_type": "terraform_json", "summary": {"parsing_errors": 0},
+                       "results": {"failed_checks": [
+                           {"check_id": "CKV_AZURE_110", "check_name": "purge protection",
+                            "resource": "resource.key_vault",
+                            "file_path": "/tmp/x/churn/cdk.tf.json"},
+                           {"check_id": "CKV2_AZURE_33", "check_name": "private endpoint",
+                            "resource": "azurerm_storage_account.storage",
+                            "file_path": "/tmp/x/churn/cdk.tf.json"},
+                           {"check_id": "CKV_AZURE_1", "check_name": "other stack",
+                            "resource": "resource.key_vault",
+                            "file_path": "/tmp/x/other/cdk.tf.json"},
+                       ]}})
+    findings = parse_results(stack, text)
+    assert [(f.rule, f.resource, f.source) for f in findings] == [
+        ("CKV_AZURE_110", "azurerm_key_vault.key_vault", "checkov"),
+        ("CKV2_AZURE_33", "azurerm_storage_account.storage", "checkov"),
+    ]
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("checkov") is None
+                    and not os.environ.get("CI"),
+                    reason="checkov is an optional extra (CI installs it)")
+def test_bundled_profiles_pass_checkov_with_reasons(capsys, out):
+    code, stdout, err = cli(capsys, "validate", str(out), "--checkov", "-f", "json")
+    report = json.loads(stdout)
+    checkov = [f for f in report["findings"] if f.get("source") == "checkov"]
+    assert code == 0, err
+    assert checkov and all(f["suppressed"] for f in checkov)
+    assert all(len(f["reason"]) >= 10 for f in checkov)
+    # and a defect checkov knows is reported
+    from trainstack.validate.checkov import run_checkov
+
+    doc = json.loads((out / "stacks" / "churn" / "cdk.tf.json").read_text())
+    doc["resource"]["azurerm_key_vault"]["key_vault"]["purge_protection_enabled"] = False
+    stack = Stack.from_document("churn", "x", doc)
+    assert any(f.rule == "CKV_AZURE_110" and not f.suppressed for f in run_checkov([stack]))
+
+
+def test_terraform_option_says_plainly_when_providers_cannot_install(capsys, out):
+    code, stdout, err = cli(capsys, "validate", str(out), "--terraform", "-f", "json")
+    report = json.loads(stdout)
+    assert code == 0
+    assert report["notes"], "either terraform is missing or providers cannot be installed here"
+    assert all(n.startswith("--terraform:") for n in report["notes"])
