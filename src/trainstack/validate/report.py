@@ -29,8 +29,13 @@ def to_json(report: Report) -> str:
 
 
 def _rules_used(report: Report) -> list[Rule]:
+    """trainstack's rules, plus checkov's and terraform's that produced findings."""
     ids = sorted({f.rule for f in report.findings} | set(report.rules))
-    return [report.rules.get(i) or Rule(i, i, "", "error") for i in ids]
+    first = {}
+    for f in report.findings:
+        first.setdefault(f.rule, f)
+    return [report.rules.get(i) or Rule(i, first[i].message, f"reported by {first[i].source}",
+                                        "error") for i in ids]
 
 
 def _line_of(path: str, address: str, cache: dict[str, list[str]]) -> int:

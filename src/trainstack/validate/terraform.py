@@ -41,11 +41,13 @@ def run_terraform(stack: Stack, notes: list[str]) -> list[Finding]:
     try:
         result = json.loads(done.stdout)
     except json.JSONDecodeError:
-        return [Finding(RULE, "error", stack.name, "", done.stderr.strip() or "validate failed")]
+        return [Finding(RULE, "error", stack.name, "", done.stderr.strip() or "validate failed",
+                        source="terraform")]
     findings = []
     for d in result.get("diagnostics", []):
         level = "error" if d.get("severity") == "error" else "warning"
         where = d.get("address", "")
         findings.append(Finding(RULE, level, stack.name, where,
-                                f"{d.get('summary', '')}: {d.get('detail', '')}".strip(": ")))
+                                f"{d.get('summary', '')}: {d.get('detail', '')}".strip(": "),
+                                source="terraform"))
     return findings
