@@ -152,7 +152,6 @@ class Report:
             "checks": self.checks_run,
             "errors": sum(1 for f in live if f.level == "error"),
             "warnings": sum(1 for f in live if f.level == "warning"),
-            "notes": sum(1 for f in live if f.level == "note"),
             "suppressed": sum(1 for f in self.findings if f.suppressed),
             "passed": not self.failed,
         }
