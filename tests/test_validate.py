@@ -293,13 +293,18 @@ def test_sarif_report_is_valid_sarif_2_1_0(out, documents):
     assert located["locations"][0]["physicalLocation"]["region"]["startLine"] > 1
 
 
-def test_junit_report_reads_back_with_counts(out, documents):
+def test_junit_report_matches_the_junit_structure_and_reads_back(out, documents):
+    import xmlschema
     from junitparser import JUnitXml
 
     doc = copy.deepcopy(documents["churn"])
     doc["resource"]["azurerm_key_vault"]["key_vault"]["purge_protection_enabled"] = False
     report = validate(load_stacks(out) + [Stack.from_document("broken", "broken.json", doc)])
-    xml = JUnitXml.fromstring(to_junit(report))
+    text = to_junit(report)
+    schema = xmlschema.XMLSchema(str(ROOT / "tests" / "data" / "junit.xsd"))
+    schema.validate(text)
+    assert not schema.is_valid(text.replace(' failures="', ' failed="', 1))  # the check bites
+    xml = JUnitXml.fromstring(text)
     suites = {s.name: s for s in xml}
     assert set(suites) == {s.name for s in report.stacks}
     assert suites["broken"].failures >= 1 and suites["churn"].failures == 0
