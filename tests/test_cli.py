@@ -43,6 +43,18 @@ def test_select_table_shows_the_same_content(capsys):
         assert reason["rule"] in out
 
 
+@pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
+def test_select_table_for_every_service(capsys, path):
+    code, out, err = cli(capsys, "select", str(path), "--format", "table")
+    data = json.loads(cli(capsys, "select", str(path))[1])
+    assert code == 0 and err == ""
+    assert data["service"] in out
+    for c in data["compute"]:
+        assert (c.get("vm_size") or c["node_size"]) in out
+    for a in data["ai_services"]:
+        assert a["kind"] in out
+
+
 def test_bad_profile_exit_2_with_contract_message_and_no_traceback(capsys, write_profile):
     path = write_profile(profile_text().replace("size_gb: 1", "size_gb: -3"))
     code, out, err = cli(capsys, "select", str(path))

@@ -87,10 +87,10 @@ def _take(item: dict, on_demand: dict[str, float], low: dict[str, float]) -> Non
 
 
 def refreshed_rows(rows: Iterable[VmSize], prices: Iterable[RegionPrices], date: str
-                   ) -> tuple[tuple[VmSize, ...], int]:
-    """Rows with new prices where the API had a meter; and how many changed."""
+                   ) -> tuple[VmSize, ...]:
+    """Rows with new prices where the API had a meter; the others as they were."""
     by_region = {p.region: p for p in prices}
-    out, changed = [], 0
+    out = []
     for row in rows:
         p = by_region.get(row.region)
         if p is None or row.vm_size not in p.on_demand:
@@ -102,8 +102,7 @@ def refreshed_rows(rows: Iterable[VmSize], prices: Iterable[RegionPrices], date:
         out.append(replace(row, hourly_usd=p.on_demand[row.vm_size],
                            low_priority_usd=low if low is not None else row.low_priority_usd,
                            price_source=SOURCE_ID, price_date=date))
-        changed += 1
-    return tuple(out), changed
+    return tuple(out)
 
 
 def write_catalog(rows: Iterable[VmSize], sources: dict, out_dir: Path, date: str) -> Path:
@@ -144,6 +143,6 @@ def refresh(catalog: Catalog, regions: Iterable[str], out_dir: Path, date: str,
             get: Callable[..., object] | None = None) -> tuple[Path, dict[str, int]]:
     """Fetch every region, then write once: a failure leaves the old files as they were."""
     fetched = [fetch_region(region, get) for region in regions]
-    rows, _ = refreshed_rows(catalog.rows, fetched, date)
+    rows = refreshed_rows(catalog.rows, fetched, date)
     counts = {p.region: len(p.on_demand) for p in fetched}
     return write_catalog(rows, catalog.sources, out_dir, date), counts
