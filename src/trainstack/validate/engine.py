@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from trainstack.errors import TrainstackError
-from trainstack.validate.model import Finding, Level, Report, Stack
+from trainstack.validate.model import Finding, Level, Report, Resource, Rule, Stack
 from trainstack.validate.rules import RULES
 
 PACKS = ("baseline", "strict")
@@ -53,19 +53,12 @@ def validate(stacks: list[Stack], pack: str = "baseline") -> Report:
     for stack in stacks:
         raw: list[tuple[str, str, str]] = []  # (rule, resource, message)
         for rule in RULES.values():
-            if rule.stack_check is not None:
+            targets = [None] if rule.stack_check is not None else [
+                r for r in stack.resources.values() if rule.types is None or r.type in rule.types]
+            for res in targets:
                 report.checks_run += 1
-                report.evaluations.append((stack.name, rule.id, ""))
-                raw += _run(rule.id, "", lambda r=rule: list(r.stack_check(stack)))
-                continue
-            for res in stack.resources.values():
-                if rule.types is not None and res.type not in rule.types:
-                    continue
-                report.checks_run += 1
-                report.evaluations.append((stack.name, rule.id, res.address))
-                raw += [(rule_id, res.address, msg) for rule_id, _, msg in _run(
-                    rule.id, res.address,
-                    lambda r=rule, x=res: [("", m) for m in r.resource_check(x, stack)])]
+                report.evaluations.append((stack.name, rule.id, res.address if res else ""))
+                raw += _run(rule, stack, res)
         report.findings += suppress(stack, [
             Finding(rule=rule_id, level="error" if rule_id == ENGINE_RULE
                     else level_in(pack, RULES[rule_id].level),
@@ -76,12 +69,15 @@ def validate(stacks: list[Stack], pack: str = "baseline") -> Report:
     return report
 
 
-def _run(rule_id: str, address: str, call) -> list[tuple[str, str, str]]:  # noqa: ANN001
-    """Call a rule; a crash is reported as a finding, not raised."""
+def _run(rule: Rule, stack: Stack, res: Resource | None) -> list[tuple[str, str, str]]:
+    """(rule, resource, message) of one check; a rule that crashes gives a finding instead."""
+    address = res.address if res is not None else ""
     try:
-        return [(rule_id, where or address, message) for where, message in call()]
+        if res is None:
+            return [(rule.id, where, message) for where, message in rule.stack_check(stack)]
+        return [(rule.id, address, message) for message in rule.resource_check(res, stack)]
     except Exception as exc:  # a rule must never stop validation
-        return [(ENGINE_RULE, address, f"rule {rule_id} crashed: {type(exc).__name__}: {exc}")]
+        return [(ENGINE_RULE, address, f"rule {rule.id} crashed: {type(exc).__name__}: {exc}")]
 
 
 def suppress(stack: Stack, findings: Iterable[Finding]) -> list[Finding]:
