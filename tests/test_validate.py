@@ -393,3 +393,12 @@ def test_every_rule_is_documented():
     text = (ROOT / "docs" / "validation.md").read_text()
     for rule in [*RULES, "TS-ENGINE-001", "TS-TF-001"]:
         assert f"`{rule}`" in text, rule
+
+
+@pytest.mark.parametrize(("node_size", "flagged"),
+                         [("Medium", False), ("XXXLarge", False), ("Huge", True)])
+def test_spark_node_sizes_come_from_the_catalog(documents, node_size, flagged):
+    doc = copy.deepcopy(documents["claims-synapse"])
+    res(doc, "azurerm_synapse_spark_pool")["node_size"] = node_size
+    hits = [f for f in run(doc, "claims-synapse").findings if f.rule == "TS-SKU-004"]
+    assert bool(hits) is flagged

@@ -23,7 +23,8 @@ class SparkNodeSize:
 
 @dataclass(frozen=True)
 class SynapseFacts:
-    node_sizes: tuple[SparkNodeSize, ...]  # ascending
+    node_sizes: tuple[SparkNodeSize, ...]  # ascending; what the sizer chooses from
+    isolated_node_size: SparkNodeSize  # valid, but only with compute isolation
     node_family: str
     spark_version: str
     min_nodes: int
@@ -95,7 +96,11 @@ def parse_services(data: dict) -> ServiceFacts:
     )
     return ServiceFacts(
         synapse=SynapseFacts(
-            node_sizes=tuple(sizes), node_family=syn["node_family"],
+            node_sizes=tuple(sizes),
+            isolated_node_size=SparkNodeSize(syn["isolated_node_size"]["name"],
+                                             syn["isolated_node_size"]["vcores"],
+                                             float(syn["isolated_node_size"]["memory_gib"])),
+            node_family=syn["node_family"],
             spark_version=syn["spark_version"], min_nodes=syn["min_nodes"],
             max_nodes=syn["max_nodes"], auto_pause_minutes=syn["auto_pause_minutes"],
             usd_per_vcore_hour=syn["usd_per_vcore_hour"], source=syn["source"],

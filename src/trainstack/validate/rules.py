@@ -111,7 +111,6 @@ RETIRED_COGNITIVE_KINDS = {
 }
 COGNITIVE_SKUS = frozenset({"C2", "C3", "C4", "D3", "DC0", "E0", "F0", "F1", "P0", "P1", "P2",
                             "S", "S0", "S1", "S2", "S3", "S4", "S5", "S6"})
-SPARK_NODE_SIZES = frozenset({"Small", "Medium", "Large", "XLarge", "XXLarge", "XXXLarge"})
 
 
 @resource_rule("TS-SKU-001", "Compute cluster priority is Dedicated or LowPriority",
@@ -169,15 +168,22 @@ def _offered(r: Resource, stack: Stack) -> Iterator[str]:
                "Spark 3.4 support ended 2026-03-31; GPU (and FPGA) pools were retired "
                "2024-07-08", "error", ["azurerm_synapse_spark_pool"])
 def _spark(r: Resource, stack: Stack) -> Iterator[str]:
-    if r.get("spark_version") != "3.5":
-        yield f"spark_version must be 3.5 (got {r.get('spark_version')!r}; 3.4 is out of support)"
-    if r.get("node_size_family") not in ("MemoryOptimized", "None"):
+    from trainstack.catalog.services import load_services
+
+    facts = load_services().synapse  # the same facts the selector sizes pools with
+    sizes = [s.name for s in (*facts.node_sizes, facts.isolated_node_size)]
+    if r.get("spark_version") != facts.spark_version:
+        yield (f"spark_version must be {facts.spark_version} (got {r.get('spark_version')!r}; "
+               "3.4 is out of support)")
+    if r.get("node_size_family") not in (facts.node_family, "None"):
         yield f"node_size_family {r.get('node_size_family')!r}: GPU and FPGA pools are retired"
-    if r.get("node_size") not in SPARK_NODE_SIZES:
-        yield f"node_size must be one of {', '.join(sorted(SPARK_NODE_SIZES))}"
+    if r.get("node_size") not in sizes:
+        yield f"node_size must be one of {', '.join(sizes)}"
     auto = r.block("auto_scale")
-    if auto and min(auto.get("min_node_count", 3), auto.get("max_node_count", 3)) < 3:
-        yield "autoscale node counts must be at least 3"
+    minimum = facts.min_nodes
+    if auto and min(auto.get("min_node_count", minimum), auto.get("max_node_count", minimum)) \
+            < minimum:
+        yield f"autoscale node counts must be at least {minimum}"
 
 
 @resource_rule("TS-SKU-005", "Cognitive accounts use a live kind and a valid SKU",
