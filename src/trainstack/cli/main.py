@@ -237,8 +237,13 @@ def schema_cmd() -> None:
     output.emit_json(json.loads(profile_json_schema()))
 
 
+INTERNAL_ERROR = 3  # a bug in trainstack, never "findings" (1) nor "bad input" (2)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (see entry.py for the process)."""
+    import os
+
     try:
         # standalone mode: usage errors print their message and exit 2
         app(args=argv, prog_name="trainstack")
@@ -250,4 +255,14 @@ def run(argv: list[str] | None = None) -> int:
             return exc.code or 0
         output.error(str(exc.code))
         return 1
+    except KeyboardInterrupt:
+        output.error("interrupted")
+        return 130
+    except Exception as exc:  # a bug: say so plainly, with a documented exit code
+        if os.environ.get("TRAINSTACK_DEBUG"):
+            raise
+        output.error(f"internal error: {type(exc).__name__}: {exc}",
+                     "  this is a bug in trainstack; run again with TRAINSTACK_DEBUG=1 for the "
+                     "traceback and report it")
+        return INTERNAL_ERROR
     return 0

@@ -2,6 +2,8 @@
 
 Machine-readable output (JSON) goes to stdout alone; messages and errors go to
 stderr, so ``trainstack select --format json > plan.json`` stays parseable.
+Text that came from input is shown with its control characters escaped
+(``printable``) and never read as rich markup (``_plain`` / ``Text``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import json
 import sys
 from typing import TYPE_CHECKING, Any
+
+from trainstack.text import printable, printable_lines
 
 if TYPE_CHECKING:  # imported lazily: `synth` should not wait for it at start-up
     from trainstack.select.models import Selection
@@ -22,27 +26,28 @@ def emit_text(text: str) -> None:
     sys.stdout.write(text)
 
 
+def _plain(value: object) -> str:
+    """Input text inside a rich markup string: escaped for the terminal and for rich."""
+    from rich.markup import escape
+
+    return escape(printable(str(value)))
+
+
 def write_file(path, text: str) -> None:  # noqa: ANN001 - a Path
     """Write a report atomically, so a CI step never reads half a file."""
-    import os
-    import tempfile
-    from pathlib import Path
+    from trainstack.atomic import write_atomic
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, text, what="report")
 
 
 def error(*lines: str) -> None:
     for line in lines:
+        line = printable(line)
         sys.stderr.write(f"error: {line}\n" if not line.startswith(" ") else line + "\n")
 
 
 def note(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(printable_lines(text) + "\n")
 
 
 def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
@@ -54,12 +59,13 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
 def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *,
            no_wrap: tuple[str, ...] = ()):  # noqa: ANN202 - rich is imported lazily
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, title_justify="left")
     for col in columns:
         table.add_column(col, no_wrap=col in no_wrap)
-    for row in rows:
-        table.add_row(*row)
+    for row in rows:  # Text: a cell is shown as it is, never read as markup
+        table.add_row(*(Text(printable(str(cell))) for cell in row))
     return table
 
 
@@ -68,7 +74,7 @@ def selection_table(selection: Selection) -> None:
     console = _console()
     budget = "within budget" if selection.within_budget else "OVER BUDGET"
     console.print(
-        f"[bold]{selection.profile}[/]: {selection.service} in {selection.region} - "
+        f"[bold]{_plain(selection.profile)}[/]: {selection.service} in {selection.region} - "
         f"estimated ${selection.estimated_monthly_usd:,.2f}/month ({budget})"
     )
     compute_rows = []
@@ -89,7 +95,7 @@ def selection_table(selection: Selection) -> None:
                              [(a.vm_size, f"{a.hourly_usd:.4f}", a.rejected_because)
                               for a in selection.alternatives]))
     for warning in selection.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {_plain(warning)}")
 
 
 def synth_summary(outdir: str, rows: list[tuple[str, str, str, float]]) -> None:
@@ -98,7 +104,7 @@ def synth_summary(outdir: str, rows: list[tuple[str, str, str, float]]) -> None:
     console.print(_table("Synthesized", ("stack", "service", "compute", "$/month"),
                          [(n, r, size, f"{m:,.2f}") for n, r, size, m in rows],
                          no_wrap=("stack", "compute")))
-    console.print(f"wrote {outdir}/stacks/<stack>/cdk.tf.json")
+    console.print(f"wrote {_plain(outdir)}/stacks/<stack>/cdk.tf.json")
 
 
 def catalog_rows(rows: list[dict], region: str | None) -> None:
@@ -123,7 +129,7 @@ def catalog_detail(d: dict) -> None:
     console = _console()
     gpus = f", {d['gpus']} x {d['gpu_model']} ({d['gpu_memory_gib']:g} GiB)" if d["gpus"] else ""
     retired = " - RETIRED, never selected" if d["retired"] else ""
-    console.print(f"[bold]{d['vm_size']}[/]: {d['family']}, {d['vcpus']} vCPU, "
+    console.print(f"[bold]{_plain(d['vm_size'])}[/]: {d['family']}, {d['vcpus']} vCPU, "
                   f"{d['memory_gib']:g} GiB{gpus}{retired}")
     console.print(_table("Regions", ("region", "$/h", "low-pri $/h", "Azure ML", "source", "date"),
                          [(r["region"], f"{r['hourly_usd']:.4f}",
@@ -131,7 +137,7 @@ def catalog_detail(d: dict) -> None:
                            "yes" if r["aml"] else "no", r["price_source"], r["price_date"])
                           for r in d["regions"]]))
     for source, info in sorted(d["sources"].items()):
-        console.print(f"{source}: {info.get('what', '')} - {info.get('origin', '')}")
+        console.print(_plain(f"{source}: {info.get('what', '')} - {info.get('origin', '')}"))
 
 
 def validation_table(report) -> None:  # noqa: ANN001 - a validate.Report
@@ -142,10 +148,11 @@ def validation_table(report) -> None:  # noqa: ANN001 - a validate.Report
         state = ("[dim]suppressed[/]" if f.suppressed
                  else f"[{colour[f.level]}]{f.level}[/]")
         where = f"{f.stack}/{f.resource}" if f.resource else f.stack
-        accepted = f" [dim](accepted: {f.reason})[/]" if f.suppressed else ""
-        console.print(f"{f.rule} {state} {where}: {f.message}{accepted}", soft_wrap=True)
+        accepted = f" [dim](accepted: {_plain(f.reason)})[/]" if f.suppressed else ""
+        console.print(f"{_plain(f.rule)} {state} {_plain(where)}: {_plain(f.message)}{accepted}",
+                      soft_wrap=True)
     for line in report.notes:
-        console.print(f"[yellow]note:[/] {line}", soft_wrap=True)
+        console.print(f"[yellow]note:[/] {_plain(line)}", soft_wrap=True)
     s = report.summary()
     verdict = "[green]PASSED[/]" if s["passed"] else "[red]FAILED[/]"
     console.print(f"{s['stacks']} stack(s), {s['resources']} resource(s), {s['checks']} "

@@ -87,7 +87,7 @@ class StackBuilder:
     def add(self, *elements: r.Element) -> None:
         self.elements.extend(elements)
 
-    def output(self, name: str, value: str, description: str) -> None:
+    def output(self, name: str, value: r.Ref, description: str) -> None:
         self.outputs[name] = OutputSpec(value, description)
 
     def use_azapi(self) -> None:

@@ -85,10 +85,14 @@ def synth(specs: list[StackSpec], outdir: Path, engine: str = "cdktf") -> None:
 
 
 def _render(cdk: ModuleType, app: object, spec: StackSpec) -> None:
+    # Every value given to the engine goes through `literal`: strings are literal
+    # unless trainstack wrote them as references (constructs/literal.py).
+    from trainstack.constructs.literal import comment_value, terraform_value as tf
+
     stack = cdk.TerraformStack(app, spec.name)
-    stack.add_override("terraform.required_version", spec.required_version)
+    stack.add_override("terraform.required_version", tf(spec.required_version))
     if spec.metadata:
-        stack.add_override("//.trainstack", spec.metadata)
+        stack.add_override("//.trainstack", comment_value(spec.metadata))
     for provider in spec.providers:
         element = cdk.TerraformProvider(
             stack, f"provider-{provider.name}",  # construct ids are shared with resources
@@ -96,19 +100,20 @@ def _render(cdk: ModuleType, app: object, spec: StackSpec) -> None:
             terraform_provider_source=provider.source,
         )
         for key, value in sorted(provider.config.items()):
-            element.add_override(key, value)
+            element.add_override(key, tf(value))
         stack.add_override(
             f"terraform.required_providers.{provider.name}",
-            {"source": provider.source, "version": provider.version},
+            tf({"source": provider.source, "version": provider.version}),
         )
     if spec.backend.kind == "azurerm":
-        cdk.AzurermBackend(stack, **spec.backend.config)
+        cdk.AzurermBackend(stack, **tf(spec.backend.config))
     else:
-        cdk.LocalBackend(stack, **spec.backend.config)
+        cdk.LocalBackend(stack, **tf(spec.backend.config))
     for item in spec.elements:
         cls = cdk.TerraformDataSource if item.is_data else cdk.TerraformResource
         element = cls(stack, item.local_name, terraform_resource_type=item.terraform_type)
         for key, value in sorted(item.arguments().items()):
-            element.add_override(key, value)
+            element.add_override(key, tf(value))
     for name, output in sorted(spec.outputs.items()):
-        cdk.TerraformOutput(stack, name, value=output.value, description=output.description)
+        cdk.TerraformOutput(stack, name, value=tf(output.value),
+                            description=tf(output.description))

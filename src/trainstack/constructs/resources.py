@@ -17,11 +17,14 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from trainstack.constructs.literal import Ref
 
-def ref(terraform_type: str, local_name: str, attribute: str, *, data: bool = False) -> str:
-    """A Terraform interpolation of another element's attribute."""
+
+def ref(terraform_type: str, local_name: str, attribute: str, *, data: bool = False) -> Ref:
+    """A Terraform interpolation of another element's attribute: the only kind of
+    string that reaches Terraform as an expression (constructs/literal.py)."""
     prefix = "data." if data else ""
-    return f"${{{prefix}{terraform_type}.{local_name}.{attribute}}}"
+    return Ref(f"${{{prefix}{terraform_type}.{local_name}.{attribute}}}")
 
 
 def _render(value: Any) -> Any:
@@ -62,7 +65,7 @@ class Element(Block):
     def address(self) -> str:
         return f"{'data.' if self.is_data else ''}{self.terraform_type}.{self.local_name}"
 
-    def ref(self, attribute: str = "id") -> str:
+    def ref(self, attribute: str = "id") -> Ref:
         return ref(self.terraform_type, self.local_name, attribute, data=self.is_data)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from trainstack.constructs.literal import Ref
 from trainstack.constructs.resources import Element
 
 TERRAFORM_REQUIRED_VERSION = ">= 1.5.0, < 2.0.0"
@@ -31,7 +32,7 @@ class BackendSpec:
 
 @dataclass(frozen=True)
 class OutputSpec:
-    value: str
+    value: Ref
     description: str
 
 

@@ -15,9 +15,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from trainstack.errors import ProfileError, did_you_mean
+from trainstack.inputs import read_text
+from trainstack.limits import PROFILE_MAX_BYTES
 from trainstack.profile.models import WorkloadProfile
-
-Path_ = tuple[str | int, ...]
+from trainstack.profile.yaml_reader import Path_, dotted, read_yaml
 
 _MAX_LISTED = 20  # allowed values listed in a message before it says "..."
 
@@ -44,12 +45,7 @@ def load_profile(path: str | Path) -> WorkloadProfile:
 def load_profile_document(path: str | Path) -> ProfileDocument:
     """Like load_profile, keeping the line of every field for later messages."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{path}: cannot read the profile ({exc})") from None
+    text = read_text(path, limit=PROFILE_MAX_BYTES, what="profile", error=ProfileError)
     profile, lines = _parse(text, str(path))
     return ProfileDocument(str(path), profile, lines)
 
@@ -60,7 +56,10 @@ def parse_profile(text: str, filename: str = "<profile>") -> WorkloadProfile:
 
 
 def _parse(text: str, filename: str) -> tuple[WorkloadProfile, dict[Path_, int]]:
-    data, lines = _read_yaml(text, filename)
+    if len(text) > PROFILE_MAX_BYTES:
+        raise ProfileError(f"{filename}: the profile is over the limit of "
+                           f"{PROFILE_MAX_BYTES:,} bytes")
+    data, lines = read_yaml(text, filename)
     if not isinstance(data, dict):
         raise ProfileError(
             f"{filename}:1: the profile must be a YAML mapping of fields "
@@ -80,55 +79,6 @@ def _sort_key(message: str) -> tuple[int, str]:
     return (int(m.group(1)) if m else 0, message)
 
 
-def _read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML into plain Python values plus a map of path -> 1-based line."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    yaml = YAML(typ="rt")
-    try:
-        node = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise ProfileError(f"{filename}:{line}: YAML syntax error: {problem}") from None
-    except YAMLError as exc:
-        raise ProfileError(f"{filename}:1: YAML syntax error: {exc}") from None
-    lines: dict[Path_, int] = {(): 1}
-    return _plain(node, (), lines), lines
-
-
-def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    if isinstance(node, CommentedMap):
-        out = {}
-        for key in node:
-            line, _col = node.lc.key(key)
-            child = (*path, str(key))
-            lines[child] = line + 1
-            out[str(key) if not isinstance(key, str) else key] = _plain(node[key], child, lines)
-        return out
-    if isinstance(node, CommentedSeq):
-        out_list = []
-        for i, item in enumerate(node):
-            line, _col = node.lc.item(i)
-            lines[(*path, i)] = line + 1
-            out_list.append(_plain(item, (*path, i), lines))
-        return out_list
-    # ruamel's scalar subclasses (ScalarFloat, ScalarInt, ...) become plain values
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node  # dates and other YAML types: the model reports the wrong type
-
-
 def _line_for(loc: Path_, lines: dict[Path_, int]) -> int:
     for end in range(len(loc), -1, -1):
         if loc[:end] in lines:
@@ -136,11 +86,7 @@ def _line_for(loc: Path_, lines: dict[Path_, int]) -> int:
     return 1
 
 
-def _dotted(loc: Path_) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(profile)"
+_SHOWN_CHARS = 80  # of a value echoed in a message
 
 
 def _got(value: Any) -> str:
@@ -149,7 +95,8 @@ def _got(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return repr(value)
+        shown = repr(value[:_SHOWN_CHARS])  # repr: control characters stay escaped
+        return shown + (f"... ({len(value):,} characters)" if len(value) > _SHOWN_CHARS else "")
     return json.dumps(value) if isinstance(value, (bool, int, float)) or value is None else repr(value)
 
 
@@ -171,7 +118,7 @@ def _format_error(err: dict[str, Any], filename: str, lines: dict[Path_, int]) -
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
-    where = f"{filename}:{_line_for(loc, lines)}: {_dotted(loc)}"
+    where = f"{filename}:{_line_for(loc, lines)}: {dotted(loc)}"
 
     if kind == "missing":
         return f"{where}: is required"
@@ -198,7 +145,8 @@ def _format_error(err: dict[str, Any], filename: str, lines: dict[Path_, int]) -
             "less_than_equal": ("at most", "le"),
         }[kind]
         bound = ctx.get(words[1])
-        bound = f"{bound:g}" if isinstance(bound, float) else bound
+        if isinstance(bound, float):
+            bound = f"{bound:.0f}" if bound.is_integer() and abs(bound) < 1e15 else f"{bound:g}"
         return f"{where}: must be {words[0]} {bound} (got {_got(value)})"
     if kind == "string_pattern_mismatch":
         return f"{where}: must match {ctx.get('pattern')} (got {_got(value)})"

@@ -6,11 +6,19 @@ fields freely, never rename or remove one without a new apiVersion.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from trainstack.limits import (
+    EMAIL_MAX_CHARS,
+    FREE_TEXT_MAX_CHARS,
+    REASON_MAX_CHARS,
+    SUPPRESSIONS_MAX,
+)
 from trainstack.regions import AZURE_REGIONS
 
 Task = Literal[
@@ -31,7 +39,70 @@ Service = Literal["azure-ml", "databricks", "synapse", "ai-services"]
 NAME_PATTERN = r"^[a-z][a-z0-9-]*[a-z0-9]$"
 # trainstack validation rules (TS-SEC-001) and checkov checks (CKV_AZURE_144, CKV2_AZURE_1)
 RULE_ID_PATTERN = r"^(TS-[A-Z]+-[0-9]{3}|CKV2?_[A-Z0-9]+_[0-9]+)$"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# RFC 5322 dot-atom local part (which allows $ { } %: the stack writes them literally)
+# at a DNS domain name of two or more labels.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = rf"^[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~.-]+@{_LABEL}(?:\.{_LABEL})+$"
+ADDRESS_PATTERN = r"^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$"
+
+# Bounds on numbers: what Azure can mean, with the source of each.
+MAX_HOURS = 504  # 21 days: an Azure ML job's lifetime (learn.microsoft.com/azure/
+#                  machine-learning/how-to-manage-quotas, "Job lifetime")
+MAX_TRIALS = 1000  # sweep jobs take 1-1000 concurrent trials (how-to-tune-hyperparameters)
+MAX_NODES = 1000  # per cluster: 100 by default, configurable far higher (how-to-manage-quotas)
+# 5 PiB, a standard storage account's maximum capacity, in GB (learn.microsoft.com/azure/
+# storage/common/scalability-targets-standard-account)
+MAX_SIZE_GB = 5_629_499
+MAX_ROWS = 10**15  # more rows than a 5 PiB account holds at five bytes a row
+MAX_COLUMNS = 1_000_000
+MAX_RUNS_PER_MONTH = 44_640  # one run a minute for 31 days
+MAX_BUDGET_USD = 100_000_000
+MAX_REQUESTS_PER_MONTH = 10**12
+MAX_METRIC_TARGET = 1e12
+
+# What the CDK engine reads as its own token inside any string ("${TfToken[TOKEN.1]}",
+# cdktf lib/tokens/private/encoding.js); such text cannot pass through it literally.
+CDK_TOKEN_MARKER = "{TfToken["
+# Bidirectional overrides and isolates: they make text display as something else.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _plain_text(value: str) -> str:
+    """Free text: no control characters (tab and newline aside), no lone surrogates,
+    no bidirectional overrides, no CDK token markers. ``${`` and ``%{`` are fine:
+    the stack writes every profile string literally (constructs/literal.py)."""
+    for i, char in enumerate(value):
+        if char in "\t\n":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI:
+            raise PydanticCustomError(
+                "text_characters", "must not contain control characters (U+{code} at "
+                "character {at})", {"code": f"{ord(char):04X}", "at": i + 1})
+    if CDK_TOKEN_MARKER in value:
+        raise PydanticCustomError(
+            "text_token", "must not contain '{marker}': the CDK engine would read it as one "
+            "of its own tokens", {"marker": CDK_TOKEN_MARKER})
+    return value
+
+
+def free_text(max_length: int, min_length: int = 1, description: str | None = None):  # noqa: ANN201
+    """A string field of plain text (see ``_plain_text``)."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length,
+                                description=description),
+                     AfterValidator(_plain_text)]
+
+
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _email(value: str) -> str:
+    if not re.match(EMAIL_PATTERN, value):
+        raise PydanticCustomError("email", "must be an email address, like ml-team@example.com")
+    return value
+
+
+Email = Annotated[str, Field(max_length=EMAIL_MAX_CHARS), AfterValidator(_plain_text),
+                  AfterValidator(_email)]
 
 
 class _Section(BaseModel):
@@ -41,14 +112,15 @@ class _Section(BaseModel):
 
 
 class Success(_Section):
-    metric: str = Field(min_length=1, description="e.g. auc, rmse, accuracy")
-    target: float
+    metric: free_text(64, description="e.g. auc, rmse, accuracy")  # type: ignore[valid-type]
+    target: Number = Field(ge=-MAX_METRIC_TARGET, le=MAX_METRIC_TARGET)
 
 
 class Problem(_Section):
     """Step 1: define the problem."""
 
-    predicts: str = Field(min_length=1, description="What the model predicts, in plain words.")
+    predicts: free_text(  # type: ignore[valid-type]
+        FREE_TEXT_MAX_CHARS, description="What the model predicts, in plain words.")
     task: Task
     success: Success | None = None
     output: Literal["realtime", "batch", "none"] = "batch"
@@ -66,9 +138,10 @@ class Data(_Section):
     """Steps 2 and 3: get and prepare the data."""
 
     modality: Modality = "tabular"
-    size_gb: float = Field(gt=0, description="On-disk size of the training data in GB.")
-    rows: int | None = Field(default=None, gt=0)
-    columns: int | None = Field(default=None, gt=0)
+    size_gb: Number = Field(gt=0, le=MAX_SIZE_GB,
+                            description="On-disk size of the training data in GB.")
+    rows: int | None = Field(default=None, gt=0, le=MAX_ROWS)
+    columns: int | None = Field(default=None, gt=0, le=MAX_COLUMNS)
     source: DataSource = "blob"
     needs_distributed_prep: bool = Field(
         default=False, description="Data preparation needs a Spark cluster."
@@ -79,12 +152,14 @@ class Training(_Section):
     """Step 4: train."""
 
     framework: Framework = "automl"
-    max_hours: float = Field(default=2, gt=0, description="Wall time of one training run.")
-    runs_per_month: int = Field(default=20, ge=1, description="Training runs per month.")
-    concurrent_trials: int = Field(default=1, ge=1, le=1000)
+    max_hours: Number = Field(default=2, gt=0, le=MAX_HOURS,
+                              description="Wall time of one training run.")
+    runs_per_month: int = Field(default=20, ge=1, le=MAX_RUNS_PER_MONTH,
+                                description="Training runs per month.")
+    concurrent_trials: int = Field(default=1, ge=1, le=MAX_TRIALS)
     distributed: bool = Field(default=False, description="Multi-node training.")
     nodes: int | None = Field(
-        default=None, ge=1, le=1000,
+        default=None, ge=1, le=MAX_NODES,
         description="Nodes per distributed run (default 2 when distributed, else 1).",
     )
     model_size: Literal["small", "medium", "large"] | None = Field(
@@ -110,13 +185,13 @@ class Training(_Section):
 
 
 class Team(_Section):
-    prefers: list[TeamPreference] = Field(default_factory=list)
+    prefers: list[TeamPreference] = Field(default_factory=list, max_length=16)
     existing_platform: Literal["none", "databricks", "synapse"] = "none"
     ml_expertise: Literal["none", "low", "high"] = "high"
 
 
 class Constraints(_Section):
-    monthly_budget_usd: float | None = Field(default=None, gt=0)
+    monthly_budget_usd: Number | None = Field(default=None, gt=0, le=MAX_BUDGET_USD)
     network: Literal["public", "private"] = "public"
     allow_low_priority: bool = Field(
         default=True, description="Restartable jobs may use low-priority VMs."
@@ -131,14 +206,14 @@ class Deploy(_Section):
 
     endpoint: Literal["online", "batch", "none"] = "none"
     requests_per_month: int | None = Field(
-        default=None, ge=0, description="Expected calls per month, for usage-priced services."
+        default=None, ge=0, le=MAX_REQUESTS_PER_MONTH, description="Expected calls per month, for usage-priced services."
     )
 
 
 class Monitor(_Section):
     """Step 6: monitor."""
 
-    alert_email: str | None = Field(default=None, pattern=EMAIL_PATTERN)
+    alert_email: Email | None = Field(default=None, json_schema_extra={"pattern": EMAIL_PATTERN})
     data_drift: bool = False
 
 
@@ -169,9 +244,11 @@ class Suppression(_Section):
     rule: str = Field(pattern=RULE_ID_PATTERN,
                       description="A validation rule id (TS-SEC-001) or checkov check id.")
     resource: str | None = Field(
-        default=None, description="One resource address, e.g. azurerm_key_vault.kv."
+        default=None, pattern=ADDRESS_PATTERN, max_length=256,
+        description="One resource address, e.g. azurerm_key_vault.kv.",
     )
-    reason: str = Field(min_length=10, description="Why the finding is accepted.")
+    reason: free_text(  # type: ignore[valid-type]
+        REASON_MAX_CHARS, min_length=10, description="Why the finding is accepted.")
 
 
 class WorkloadProfile(_Section):
@@ -195,7 +272,7 @@ class WorkloadProfile(_Section):
     deploy: Deploy = Field(default_factory=Deploy)
     monitor: Monitor = Field(default_factory=Monitor)
     overrides: Overrides = Field(default_factory=Overrides)
-    suppressions: list[Suppression] = Field(default_factory=list)
+    suppressions: list[Suppression] = Field(default_factory=list, max_length=SUPPRESSIONS_MAX)
 
     @property
     def target_region(self) -> str:

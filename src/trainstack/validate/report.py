@@ -13,6 +13,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from trainstack import __version__
+from trainstack.text import printable, xml_safe
 from trainstack.validate.model import Finding, Report, Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -113,24 +114,25 @@ def to_junit(report: Report) -> str:
     for stack in report.stacks:
         cases = sorted({(r, a) for s, r, a in report.evaluations if s == stack.name}
                        | {(f.rule, f.resource) for f in report.findings if f.stack == stack.name})
-        suite = ET.SubElement(root, "testsuite", name=stack.name)
+        suite = ET.SubElement(root, "testsuite", name=xml_safe(stack.name))
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for rule, address in cases:
             counts["tests"] += 1
-            case = ET.SubElement(suite, "testcase", classname=f"{stack.name}.{rule}",
-                                 name=address or stack.name, time="0")
+            case = ET.SubElement(suite, "testcase", classname=xml_safe(f"{stack.name}.{rule}"),
+                                 name=xml_safe(address or stack.name), time="0")
             found = by_case.get((stack.name, rule, address), [])
             errors = [f for f in found if f.level == "error" and not f.suppressed]
             if errors:
                 counts["failures"] += 1
-                failure = ET.SubElement(case, "failure", message=errors[0].message, type=rule)
-                failure.text = "\n".join(f.message for f in errors)
+                failure = ET.SubElement(case, "failure", message=xml_safe(errors[0].message),
+                                        type=xml_safe(rule))
+                failure.text = xml_safe("\n".join(f.message for f in errors))
             elif found and all(f.suppressed for f in found):
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=f"suppressed: {found[0].reason}")
+                ET.SubElement(case, "skipped", message=xml_safe(f"suppressed: {found[0].reason}"))
             elif found:
                 out = ET.SubElement(case, "system-out")
-                out.text = "\n".join(f"{f.level}: {f.message}" for f in found)
+                out.text = xml_safe("\n".join(f"{f.level}: {f.message}" for f in found))
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
@@ -148,12 +150,13 @@ def to_table(report: Report) -> str:
     lines = []
     for f in report.findings:
         state = f"suppressed ({f.reason})" if f.suppressed else f.level
-        lines.append(f"{f.rule:14} {state:10} {f.stack}/{f.resource or '-'}: {f.message}")
+        lines.append(printable(f"{f.rule:14} {state:10} {f.stack}/{f.resource or '-'}: "
+                               f"{f.message}"))
     s = report.summary()
     lines.append(f"{s['stacks']} stack(s), {s['resources']} resource(s), {s['checks']} check(s): "
                  f"{s['errors']} error(s), {s['warnings']} warning(s), {s['suppressed']} "
                  f"suppressed - {'PASSED' if s['passed'] else 'FAILED'}")
-    return "\n".join(lines + report.notes) + "\n"
+    return "\n".join(lines + [printable(n) for n in report.notes]) + "\n"
 
 
 FORMATS = {"table": to_table, "json": to_json, "sarif": to_sarif, "junit": to_junit}

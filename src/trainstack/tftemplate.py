@@ -1,0 +1,171 @@
+"""Terraform's string templates, as Terraform reads every string of a ``.tf.json`` file.
+
+In Terraform's JSON syntax every string in an expression position is a template
+(developer.hashicorp.com/terraform/language/syntax/json, "Expression Mapping"):
+``${ expr }`` interpolates, ``%{ directive }`` runs a directive (``if``,
+``for``), and ``$${`` / ``%%{`` are the escapes for a literal ``${`` / ``%{``
+(developer.hashicorp.com/terraform/language/expressions/strings). Object keys
+are templates too. Only a ``"//"`` property is a comment and is never evaluated.
+
+``escape`` is what makes a text literal; ``parse`` is how validation decides
+"literal or expression" - by reading the template as Terraform does, never by
+looking for ``${``. Both are checked against the real terraform binary in the
+tests (tests/test_literal.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+# Namespaces that are not resources: var.x, local.x, path.module, ...
+RESERVED_ROOTS = frozenset({"var", "local", "path", "terraform", "module", "each", "count",
+                            "self", "data"})
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
+_STEP = rf"(?:\.{_NAME}|\[\s*[0-9]+\s*\]|\[\s*\"[A-Za-z0-9_.-]*\"\s*\])"
+# A bare traversal: a.b, a.b.c[0].d, data.t.n.attr, var.x - no call, operator or literal
+TRAVERSAL = re.compile(rf"^{_NAME}{_STEP}*$")
+# A reference to a resource or data source of the stack: (data.)type.name(.attr...)
+RESOURCE_REFERENCE = re.compile(rf"^(data\.)?({_NAME})\.({_NAME}){_STEP}*$")
+_TRAVERSALS_IN = re.compile(rf"(?<![A-Za-z0-9_.\-\]])(data\.)?({_NAME})\.({_NAME})")
+
+
+class TemplateError(ValueError):
+    """A string Terraform cannot read as a template (e.g. an unterminated ``${``)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: Literal["text", "interpolation", "directive"]
+    value: str  # the literal text (escapes resolved), or the expression's source
+
+
+def escape(text: str) -> str:
+    """The template whose value is exactly ``text``: nothing in it is evaluated."""
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+def parse(template: str) -> list[Part]:
+    """The parts of a template, in order; adjacent literal text is one part."""
+    try:
+        return _parse(template)
+    except RecursionError:
+        raise TemplateError("quoted strings and interpolations nest too deeply") from None
+
+
+def _parse(template: str) -> list[Part]:
+    parts: list[Part] = []
+    text: list[str] = []
+    i, n = 0, len(template)
+    while i < n:
+        if template.startswith(("$${", "%%{"), i):
+            text.append(template[i + 1:i + 3])
+            i += 3
+        elif template.startswith(("${", "%{"), i):
+            if text:
+                parts.append(Part("text", "".join(text)))
+                text = []
+            end = _expression_end(template, i + 2)
+            source = template[i + 2:end].strip()
+            source = source.removeprefix("~").removesuffix("~").strip()
+            parts.append(Part("interpolation" if template[i] == "$" else "directive", source))
+            i = end + 1
+        else:
+            text.append(template[i])
+            i += 1
+    if text:
+        parts.append(Part("text", "".join(text)))
+    return parts
+
+
+def literal_value(template: str) -> str | None:
+    """The value of a template that evaluates nothing; None when it interpolates."""
+    parts = parse(template)
+    if any(p.kind != "text" for p in parts):
+        return None
+    return "".join(p.value for p in parts)
+
+
+def is_reference_only(template: str) -> bool:
+    """True when the template is nothing but interpolations of bare traversals
+    (``${azurerm_x.y.id}``, ``${var.password}``): no literal text, no call, no literal."""
+    try:
+        parts = parse(template)
+    except TemplateError:
+        return False
+    return bool(parts) and all(p.kind == "interpolation" and TRAVERSAL.match(p.value)
+                               for p in parts)
+
+
+def referenced_addresses(template: str) -> list[str]:
+    """Addresses of resources and data sources a template refers to, in order."""
+    try:
+        parts = parse(template)
+    except TemplateError:
+        return []
+    out: list[str] = []
+    for part in parts:
+        if part.kind == "text":
+            continue
+        try:
+            expression = _without_strings(part.value)
+        except (TemplateError, RecursionError):
+            continue
+        for data, rtype, name in _TRAVERSALS_IN.findall(expression):
+            if data or rtype not in RESERVED_ROOTS:
+                out.append(f"{data}{rtype}.{name}")
+    return out
+
+
+def _expression_end(s: str, i: int) -> int:
+    """Index of the ``}`` that closes the expression starting at ``i``."""
+    depth = 0
+    while i < len(s):
+        c = s[i]
+        if c == '"':
+            i = _string_end(s, i + 1)
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    raise TemplateError("an interpolation or directive is not closed with '}'")
+
+
+def _string_end(s: str, i: int) -> int:
+    """Index just after the ``"`` closing a quoted string inside an expression."""
+    while i < len(s):
+        c = s[i]
+        if c == "\\":
+            i += 2
+        elif c == '"':
+            return i + 1
+        elif s.startswith(("$${", "%%{"), i):
+            i += 3
+        elif s.startswith(("${", "%{"), i):
+            i = _expression_end(s, i + 2) + 1
+        else:
+            i += 1
+    raise TemplateError("a quoted string inside an interpolation is not closed")
+
+
+def _without_strings(expression: str) -> str:
+    """The expression with its quoted strings blanked (their nested templates kept)."""
+    out: list[str] = []
+    i = 0
+    while i < len(expression):
+        if expression[i] == '"':
+            end = _string_end(expression, i + 1)
+            inner = expression[i + 1:end - 1]
+            nested = [p.value for p in _parse(inner) if p.kind != "text"] if "{" in inner else []
+            out.append(" " + " ".join(nested) + " ")
+            i = end
+        else:
+            out.append(expression[i])
+            i += 1
+    return "".join(out)
