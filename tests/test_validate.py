@@ -136,6 +136,13 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-XRES-002": ("churn", _set("azurerm_machine_learning_compute_cluster.location",
                                   "northeurope"),
                     "azurerm_machine_learning_compute_cluster.training"),
+    "TS-SEC-014": ("churn", _set("azurerm_machine_learning_workspace.description",
+                                 '${file("/home/runner/.ssh/id_rsa")}'),
+                   "azurerm_machine_learning_workspace.workspace"),
+    "TS-META-001": ("churn", lambda doc: doc["//"].pop("trainstack"), ""),
+    "TS-META-002": ("fraud-private", _meta("network", "internet"), ""),
+    "TS-META-003": ("churn", _meta("suppressions", [{"rule": "TS-SEC-001", "reason": "ok"}]),
+                    ""),
 }
 
 
@@ -248,7 +255,7 @@ def test_cli_exit_codes(capsys, out, tmp_path, documents):
     assert cli(capsys, "validate", str(tmp_path / "empty"))[0] == 2
     (bad / "stacks" / "churn" / "cdk.tf.json").write_text("{not json")
     code, _, err = cli(capsys, "validate", str(bad))
-    assert code == 2 and "cannot read the stack" in err
+    assert code == 2 and "cdk.tf.json:1: not JSON" in err
 
 
 def test_cli_writes_reports_to_files(capsys, out, tmp_path):

@@ -206,7 +206,8 @@ class Deploy(_Section):
 
     endpoint: Literal["online", "batch", "none"] = "none"
     requests_per_month: int | None = Field(
-        default=None, ge=0, le=MAX_REQUESTS_PER_MONTH, description="Expected calls per month, for usage-priced services."
+        default=None, ge=0, le=MAX_REQUESTS_PER_MONTH,
+        description="Expected calls per month, for usage-priced services."
     )
 
 
@@ -240,9 +241,22 @@ class Overrides(_Section):
     region: AzureRegion | None = None
 
 
+# Findings about validation itself (missing metadata, a crashed rule) cannot be accepted.
+UNSUPPRESSIBLE_PREFIXES = ("TS-META-", "TS-ENGINE-")
+
+
+def _suppressible(rule: str) -> str:
+    if rule.startswith(UNSUPPRESSIBLE_PREFIXES):
+        raise PydanticCustomError(
+            "unsuppressible", "{rule} cannot be suppressed: it reports that validation itself "
+            "could not run as it should", {"rule": rule})
+    return rule
+
+
 class Suppression(_Section):
-    rule: str = Field(pattern=RULE_ID_PATTERN,
-                      description="A validation rule id (TS-SEC-001) or checkov check id.")
+    rule: Annotated[str, AfterValidator(_suppressible)] = Field(
+        pattern=RULE_ID_PATTERN,
+        description="A validation rule id (TS-SEC-001) or checkov check id.")
     resource: str | None = Field(
         default=None, pattern=ADDRESS_PATTERN, max_length=256,
         description="One resource address, e.g. azurerm_key_vault.kv.",

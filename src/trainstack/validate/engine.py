@@ -7,12 +7,13 @@ becomes a TS-ENGINE-001 finding instead of stopping the run.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from trainstack.errors import TrainstackError
+from trainstack.profile.models import UNSUPPRESSIBLE_PREFIXES
 from trainstack.validate.model import Finding, Level, Report, Resource, Rule, Stack
+from trainstack.validate.reader import read_document
 from trainstack.validate.rules import RULES
 
 PACKS = ("baseline", "strict")
@@ -27,22 +28,36 @@ def level_in(pack: str, baseline: Level) -> Level:
 
 
 def load_stacks(directory: Path) -> list[Stack]:
-    """Every stacks/*/cdk.tf.json under ``directory``; exit 2 when there is none."""
+    """Every stacks/*/cdk.tf.json under ``directory``; exit 2 when there is none.
+
+    Each entry of ``stacks/`` must be a stack folder: a dangling or looping
+    symbolic link, or a folder without its cdk.tf.json, is an error rather than
+    a stack silently left out.
+    """
     if not directory.is_dir():
         raise TrainstackError(f"{directory}: no such directory (run `trainstack synth` first, "
                               "or pass the synth output directory)")
-    files = sorted(directory.glob("stacks/*/cdk.tf.json"))
-    if not files:
+    stacks_dir = directory / "stacks"
+    if not stacks_dir.is_dir():
         raise TrainstackError(f"{directory}: no stacks/*/cdk.tf.json to validate")
     stacks = []
-    for path in files:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise TrainstackError(f"{path}: cannot read the stack ({exc})") from None
-        if not isinstance(document, dict):
-            raise TrainstackError(f"{path}: not a Terraform JSON object")
-        stacks.append(Stack.from_document(path.parent.name, str(path), document))
+    for entry in sorted(stacks_dir.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink() and not entry.exists():
+            raise TrainstackError(f"{entry}: a symbolic link to nothing (dangling or looping); "
+                                  "remove it or point it at a stack")
+        if not entry.is_dir():
+            continue
+        document_path = entry / "cdk.tf.json"
+        if not document_path.exists() and not document_path.is_symlink():
+            if any(entry.glob("*.tfstate")) or not any(entry.iterdir()):
+                continue  # state kept from a stack no longer synthesized, or an empty folder
+            raise TrainstackError(f"{entry}: a stack folder without cdk.tf.json")
+        stacks.append(Stack.from_document(entry.name, str(document_path),
+                                          read_document(document_path)))
+    if not stacks:
+        raise TrainstackError(f"{directory}: no stacks/*/cdk.tf.json to validate")
     return stacks
 
 
@@ -81,13 +96,16 @@ def _run(rule: Rule, stack: Stack, res: Resource | None) -> list[tuple[str, str,
 
 
 def suppress(stack: Stack, findings: Iterable[Finding]) -> list[Finding]:
-    """Mark findings the profile accepted (rule + optional resource, with a reason)."""
-    entries = [s for s in stack.metadata.get("suppressions", []) if isinstance(s, dict)]
+    """Mark findings the profile accepted (rule + optional resource, with a reason).
+
+    Only suppressions that pass the profile's own model are applied (validate/metadata.py);
+    the others are TS-META-003 findings.
+    """
     out = []
     for f in findings:
-        match = next((s for s in entries if s.get("rule") == f.rule
-                      and s.get("resource") in (None, f.resource)), None)
-        if match is not None:
-            f = Finding(**{**f.__dict__, "suppressed": True, "reason": str(match.get("reason"))})
+        match = next((s for s in stack.meta.suppressions if s.rule == f.rule
+                      and s.resource in (None, f.resource)), None)
+        if match is not None and not f.rule.startswith(UNSUPPRESSIBLE_PREFIXES):
+            f = Finding(**{**f.__dict__, "suppressed": True, "reason": match.reason})
         out.append(f)
     return out

@@ -8,14 +8,15 @@ them the pack's level and applies the profile's suppressions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from trainstack.tftemplate import referenced_addresses
+from trainstack.validate.metadata import Metadata, read_metadata
+
 Level = Literal["error", "warning", "note"]
 LEVELS: tuple[Level, ...] = ("error", "warning", "note")
-_REF = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)[.\[}]")
 
 
 @dataclass(frozen=True)
@@ -44,31 +45,41 @@ class Resource:
 
 @dataclass
 class Stack:
-    """A synthesized stack: its JSON, its resources and trainstack's metadata."""
+    """A synthesized stack: its JSON, its resources and trainstack's metadata.
+
+    ``from_document`` reads every shape Terraform's JSON syntax allows
+    (validate/reader.py); references are found by reading each string as the
+    template Terraform reads (trainstack/tftemplate.py), so an escaped ``$${``
+    is text, not a reference.
+    """
 
     name: str
     path: str  # as given to the user, e.g. cdktf.out/stacks/churn/cdk.tf.json
     document: dict[str, Any]
     resources: dict[str, Resource] = field(default_factory=dict)  # by address
+    meta: Metadata = field(default_factory=lambda: Metadata(present=False))
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # rules' shared work
 
     @classmethod
     def from_document(cls, name: str, path: str, document: dict[str, Any]) -> Stack:
-        stack = cls(name=name, path=path, document=document)
+        from trainstack.validate.reader import StackError, labelled_blocks
+
+        stack = cls(name=name, path=path, document=document, meta=read_metadata(document, path))
         for kind, is_data in (("resource", False), ("data", True)):
-            for terraform_type, items in sorted(document.get(kind, {}).items()):
-                if terraform_type == "//" or not isinstance(items, dict):
-                    continue
-                for local, body in sorted(items.items()):
-                    r = Resource(terraform_type, local, body if isinstance(body, dict) else {},
-                                 is_data)
-                    stack.resources[r.address] = r
+            for terraform_type, local, body in labelled_blocks(document, kind, path):
+                r = Resource(terraform_type, local, body, is_data)
+                if r.address in stack.resources:
+                    raise StackError(f"{path}: {kind}.{terraform_type}.{local}: defined twice "
+                                     "(terraform reports a duplicate)")
+                stack.resources[r.address] = r
+        stack.resources = dict(sorted(stack.resources.items(),
+                                      key=lambda kv: (kv[1].is_data, kv[1].type, kv[1].name)))
         return stack
 
     @property
-    def metadata(self) -> dict[str, Any]:
-        meta = self.document.get("//", {})
-        return meta.get("trainstack", {}) if isinstance(meta, dict) else {}
+    def metadata(self) -> Metadata:
+        """The valid metadata fields (``.get``); problems are TS-META findings."""
+        return self.meta
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources.values() if r.type in types)
@@ -76,11 +87,12 @@ class Stack:
     def referenced(self, value: Any) -> Iterator[str]:
         """Addresses a value refers to through ${...} interpolations."""
         if isinstance(value, str):
-            for data, rtype, name in _REF.findall(value):
-                yield f"{data}{rtype}.{name}"
+            if "{" in value:
+                yield from referenced_addresses(value)
         elif isinstance(value, dict):
-            for v in value.values():
-                yield from self.referenced(v)
+            for key, v in value.items():
+                if key != "//":
+                    yield from self.referenced(v)
         elif isinstance(value, list):
             for v in value:
                 yield from self.referenced(v)

@@ -4,7 +4,11 @@ Categories: TS-SCHEMA (provider schema conformance), TS-NAME (Azure naming rules
 TS-SKU (values the schema does not constrain: priorities, sizes, Spark, cognitive
 kinds and SKUs), TS-SEC (security baseline, mapped to the Azure Policy built-ins
 for Azure ML where one exists), TS-COST (budget and idle cost), TS-XRES
-(cross-resource consistency).
+(cross-resource consistency), TS-META (the stack's own metadata; cannot be
+suppressed).
+
+A rule compares literal values: a string is read as the template Terraform reads
+(``literal``), so ``"$${x}"`` is the text ``${x}`` and ``"${var.x}"`` is no literal.
 """
 
 from __future__ import annotations
@@ -15,6 +19,14 @@ from typing import Any
 
 from trainstack.naming import ABBREVIATIONS, NAME_RULES
 from trainstack.provider_schema import SCHEMA_FILES, Problem, check_element, provider_of
+from trainstack.tftemplate import (
+    RESERVED_ROOTS,
+    RESOURCE_REFERENCE,
+    TemplateError,
+    is_reference_only,
+    literal_value,
+    parse,
+)
 from trainstack.validate.model import Level, Resource, Rule, Stack
 
 RULES: dict[str, Rule] = {}
@@ -69,24 +81,38 @@ _schema_rule("TS-SCHEMA-005", "unknown-type", "Only resource types the provider 
              "an unknown resource type cannot be planned")
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def literal(value: Any) -> str | None:
+    """The text a string argument evaluates to, or None when it evaluates anything."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return literal_value(value)
+    except TemplateError:
+        return None
+
+
 # -- TS-NAME: naming -------------------------------------------------------------------
 
 @resource_rule("TS-NAME-001", "Names follow the Azure rules of their resource type",
                "Azure rejects invalid names at apply time, after part of the plan ran",
                "error", NAME_RULES)
 def _name_valid(r: Resource, stack: Stack) -> Iterator[str]:
-    name = r.get("name")
-    if isinstance(name, str) and "${" not in name and not NAME_RULES[r.type].match(name):
-        yield f"name '{name}' breaks the {r.type} rule {NAME_RULES[r.type].pattern}"
+    name = literal(r.get("name"))
+    if name is not None and not NAME_RULES[r.type].match(name):
+        yield f"name {name!r} breaks the {r.type} rule {NAME_RULES[r.type].pattern}"
 
 
 @resource_rule("TS-NAME-002", "Names start with the Cloud Adoption Framework abbreviation",
                "consistent prefixes make resources recognisable in the portal, cost reports "
                "and policies", "warning", ABBREVIATIONS)
 def _name_caf(r: Resource, stack: Stack) -> Iterator[str]:
-    name, prefix = r.get("name"), ABBREVIATIONS[r.type]
-    if isinstance(name, str) and "${" not in name and not name.startswith(prefix):
-        yield f"name '{name}' does not start with the CAF abbreviation '{prefix}'"
+    name, prefix = literal(r.get("name")), ABBREVIATIONS[r.type]
+    if name is not None and not name.startswith(prefix):
+        yield f"name {name!r} does not start with the CAF abbreviation '{prefix}'"
 
 
 # -- TS-SKU: values the schema does not constrain ------------------------------------------
@@ -128,8 +154,8 @@ def _catalog():  # noqa: ANN202 - loaded lazily, once
 
 
 def _region_of(r: Resource, stack: Stack) -> str | None:
-    if isinstance(r.get("location"), str) and "${" not in r.get("location"):
-        return r.get("location")
+    if literal(r.get("location")) is not None:
+        return literal(r.get("location"))
     parent = stack.resolve(r.get("machine_learning_workspace_id"))
     if parent is not None and isinstance(parent.get("location"), str):
         return parent.get("location")
@@ -181,16 +207,16 @@ def _spark(r: Resource, stack: Stack) -> Iterator[str]:
         yield f"node_size must be one of {', '.join(sizes)}"
     auto = r.block("auto_scale")
     minimum = facts.min_nodes
-    if auto and min(auto.get("min_node_count", minimum), auto.get("max_node_count", minimum)) \
-            < minimum:
-        yield f"autoscale node counts must be at least {minimum}"
+    counts = [auto.get(k, minimum) for k in ("min_node_count", "max_node_count")] if auto else []
+    if any(not _is_number(c) or c < minimum for c in counts):
+        yield f"autoscale node counts must be numbers of at least {minimum}"
 
 
 @resource_rule("TS-SKU-005", "Cognitive accounts use a live kind and a valid SKU",
                "retired kinds cannot be created; an SKU the kind does not have fails at apply",
                "error", ["azurerm_cognitive_account"])
 def _cognitive(r: Resource, stack: Stack) -> Iterator[str]:
-    kind, sku = r.get("kind"), r.get("sku_name")
+    kind, sku = literal(r.get("kind")), literal(r.get("sku_name"))
     if kind not in COGNITIVE_KINDS:
         yield f"kind {kind!r} is not a cognitive account kind"
     elif kind in RETIRED_COGNITIVE_KINDS:
@@ -344,11 +370,23 @@ SECRET_ARGUMENTS = frozenset({"admin_password", "client_secret", "sql_administra
                               "account_key", "shared_access_signature", "password", "key_value"})
 
 
+def _is_literal_secret(value: Any) -> bool:
+    """Anything but references: text, numbers, and templates with any literal part
+    (``"hunter2${""}"``, ``"${base64decode("...")}"``), decided by parsing the template."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and value != "" and not is_reference_only(value)
+
+
 def _secret_keys(value: Any, path: str = "") -> Iterator[str]:
     if isinstance(value, dict):
         for k, v in value.items():
+            if k == "//":
+                continue
             where = f"{path}.{k}" if path else k
-            if k in SECRET_ARGUMENTS and isinstance(v, str) and v and "${" not in v:
+            if k in SECRET_ARGUMENTS and _is_literal_secret(v):
                 yield where
             yield from _secret_keys(v, where)
     elif isinstance(value, list):
@@ -408,3 +446,123 @@ def _same_region(stack: Stack) -> Iterator[tuple[str, str]]:
         if ws is not None and r.get("location") != ws.get("location"):
             yield r.address, (f"location {r.get('location')} differs from the workspace's "
                               f"{ws.get('location')}")
+
+
+# -- TS-SEC-014: what Terraform would evaluate ------------------------------------------------
+
+# Arguments trainstack always writes as literal text (profile words, names, tags): an
+# interpolation here was not written by trainstack.
+LITERAL_ARGUMENTS = frozenset({"description", "friendly_name", "display_name", "tags",
+                               "custom_tags", "email_address", "short_name", "login", "name",
+                               "cluster_name"})
+_SHOWN = 80
+
+
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """(path, string) of every string Terraform evaluates: values and keys, no "//"."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "//":
+                continue
+            where = f"{path}.{key}" if path else key
+            yield where, key
+            yield from _strings(item, where)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _evaluated(stack: Stack) -> Iterator[tuple[str, str, str]]:
+    """(address, path, string) over the whole document: resources, data sources and every
+    other block (provider, output, locals, variable, module, terraform)."""
+    for r in stack.resources.values():
+        for path, text in _strings(r.body, ""):
+            yield r.address, path, text
+    for kind, value in stack.document.items():
+        if kind in ("//", "resource", "data"):
+            continue
+        blocks = value if isinstance(value, list) else [value]
+        for block in blocks:
+            if isinstance(block, dict):
+                for label, body in block.items():
+                    if label == "//":
+                        continue
+                    address = f"{kind}.{label}" if kind not in ("locals", "terraform") else kind
+                    yield address, label, label
+                    for path, text in _strings(body, label if address == kind else ""):
+                        yield address, path, text
+            elif isinstance(block, str):
+                yield kind, "", block
+
+
+def _is_stack_reference(expression: str) -> bool:
+    match = RESOURCE_REFERENCE.match(expression)
+    return match is not None and (bool(match.group(1)) or match.group(2) not in RESERVED_ROOTS)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
+
+
+@stack_rule("TS-SEC-014", "Strings interpolate nothing but references to the stack's elements",
+            "Terraform evaluates ${...} and %{...} in every string of a .tf.json file. "
+            "trainstack writes profile text literally ($${, %%{) and interpolates only "
+            "references to the stack's own resources, so a function call (file(), "
+            "templatefile()), a variable, a directive, or an interpolation into a name, tag or "
+            "description was put there by hand or by an injection, and can read the CI "
+            "runner's files into a plan", "error")
+def _interpolations(stack: Stack) -> Iterator[tuple[str, str]]:
+    for address, path, text in _evaluated(stack):
+        if "{" not in text:
+            continue
+        try:
+            parts = parse(text)
+        except TemplateError as exc:
+            yield address, f"{path}: Terraform cannot read {_short(text)!r}: {exc}"
+            continue
+        for part in parts:
+            if part.kind == "directive":
+                yield address, f"{path}: template directive %{{{_short(part.value)}}}"
+            elif part.kind == "interpolation" and not _is_stack_reference(part.value):
+                yield address, (f"{path}: ${{{_short(part.value)}}} is not a reference to one "
+                                "of the stack's elements")
+            elif part.kind == "interpolation" and LITERAL_ARGUMENTS.intersection(
+                    _path_keys(path)):
+                yield address, (f"{path}: interpolates ${{{_short(part.value)}}} into text "
+                                "trainstack writes literally")
+
+
+def _path_keys(path: str) -> set[str]:
+    return {part.split("[")[0] for part in path.split(".")}
+
+
+# -- TS-META: the stack's own metadata (never suppressed) ------------------------------------
+
+@stack_rule("TS-META-001", "The stack carries trainstack's metadata",
+            "rules that need the profile's region, network, budget and suppressions read them "
+            "from the stack's \"//\".trainstack comment; deleting it must not turn them off",
+            "error")
+def _meta_present(stack: Stack) -> Iterator[tuple[str, str]]:
+    if not stack.meta.present:
+        yield "", ("no \"//\".trainstack metadata: TS-SEC-011, TS-COST-001 and TS-SKU-003 "
+                   "cannot run and no suppression applies; synthesize the stack with trainstack "
+                   "(or restore the comment)")
+
+
+@stack_rule("TS-META-002", "The metadata's fields are present and well-formed",
+            "a missing or malformed field would silently turn off the rules that need it",
+            "error")
+def _meta_fields(stack: Stack) -> Iterator[tuple[str, str]]:
+    for problem in stack.meta.problems:
+        yield "", problem
+
+
+@stack_rule("TS-META-003", "Suppressions in the stack follow the profile's rules",
+            "a suppression added to the JSON by hand is held to the rules of one in a profile: "
+            "a rule id, a resource address, a reason of 10 characters or more; findings about "
+            "validation itself cannot be suppressed", "error")
+def _meta_suppressions(stack: Stack) -> Iterator[tuple[str, str]]:
+    for problem in stack.meta.refused:
+        yield "", problem
