@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROFILES, ROOT, profile_text
-from trainstack.errors import ProfileError, TrainstackError
+from trainstack.errors import ProfileError, SynthError, TrainstackError
 from trainstack.naming import NAME_RULES
 from trainstack.provider_schema import check_element, check_stack, load_provider_schema
 from trainstack.settings import Settings
@@ -326,7 +326,7 @@ def test_engine_failure_leaves_earlier_output_untouched(tmp_path, monkeypatch):
         raise RuntimeError("engine crashed")
 
     monkeypatch.setattr(engine, "synth", half_written)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(SynthError, match="the cdktf engine failed: engine crashed"):
         synth(PROFILES, out, Settings())
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

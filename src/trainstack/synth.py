@@ -1,19 +1,20 @@
 """Profiles to Terraform JSON: load -> select -> build -> render, written atomically.
 
-The whole output directory is produced in a temporary sibling directory and
-swapped into place only when every stack synthesized, so a failed run leaves
-the previous output exactly as it was. Like ``cdktf synth``, the output
-directory holds the stacks of one run.
+The whole output directory is produced in a staging directory beside it and
+swapped into place in one atomic step only when every stack synthesized, so a
+failed or killed run leaves the previous output exactly as it was. Like
+``cdktf synth``, the output holds the stacks of one run; files trainstack did
+not write (terraform state, plans, hand-written .tf.json) are kept (outdir.py).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainstack import outdir as outdir_lib
 from trainstack.catalog import Catalog, load_catalog
 from trainstack.constructs.stack import build_stack
 from trainstack.constructs.spec import StackSpec
@@ -76,44 +77,74 @@ def _plan_while_engine_starts(paths: list[Path], settings: Settings,
 
 def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | None = None,
           catalog: Catalog | None = None) -> list[Planned]:
-    """Synthesize the profiles' stacks into ``outdir`` atomically."""
-    from trainstack.constructs import engine
-
+    """Synthesize the profiles' stacks into ``outdir`` atomically (see outdir.py)."""
     settings = settings or Settings.from_env()
     # every input error surfaces here, before anything is written
     planned = _plan_while_engine_starts(paths, settings, catalog)
-    outdir = outdir.resolve()
-    _check_replaceable(outdir)
-    try:
-        outdir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
-        staging.chmod(0o755)  # mkdtemp makes it private; the output is not
-    except OSError as exc:
-        raise SynthError(f"cannot write next to {outdir}: {exc.strerror or exc}") from None
-    try:
-        engine.synth([p.spec for p in planned], staging, settings.engine)
-        _check_written(staging, planned)
-        _swap(staging, outdir)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SynthError(f"cannot write {outdir}: {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    outdir = Path(os.path.abspath(outdir))
+    if outdir.is_symlink() and outdir.exists():
+        outdir = outdir.resolve()  # replace what the link points at; the link stays
+    if not outdir.parent.is_dir():
+        try:
+            outdir.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SynthError(f"cannot create {outdir.parent}: {exc.strerror or exc}") from None
+    kept: list[Path] = []
+    with outdir_lib.locked(outdir):
+        try:
+            kept += outdir_lib.recover(outdir)
+        except OSError as exc:
+            raise SynthError(f"cannot clean up after an earlier run beside {outdir}: "
+                             f"{exc.strerror or exc}") from None
+        marker = outdir_lib.check_replaceable(outdir)
+        try:
+            staging = outdir_lib.new_staging(outdir)
+        except OSError as exc:
+            raise SynthError(f"cannot write next to {outdir} ({exc.strerror or exc}); trainstack "
+                             "builds the new output beside it and swaps it in") from None
+        try:
+            _render(planned, staging, settings)
+            files = outdir_lib.written_files(staging)
+            outdir_lib.write_marker(staging, files, complete=False)
+            if marker is not None:
+                outdir_lib.carry_over(outdir, staging, marker)
+            outdir_lib.write_marker(staging, files, complete=True)
+            old = outdir_lib.swap_in(staging, outdir)
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise SynthError(f"cannot write {outdir}: {exc.strerror or exc}; the previous "
+                                 "output is unchanged") from None
+            raise
+        try:
+            if old.exists():
+                kept += [k for k in [outdir_lib.dispose(old, outdir)] if k]
+        except OSError:
+            pass  # the new output is in place; the next run finishes the clean-up
+    if kept:
+        from trainstack.cli import output
+
+        for path in kept:
+            output.note(f"warning: kept {path}: it holds files trainstack did not write that "
+                        "the new output could not take; look through it, then delete it")
     return planned
 
 
-def _check_replaceable(outdir: Path) -> None:
-    """Refuse to replace anything but an earlier synth output (or nothing)."""
-    if not outdir.exists():
-        return
-    if not outdir.is_dir():
-        raise SynthError(f"{outdir} exists and is not a directory; choose another --out")
-    if any(outdir.iterdir()) and not (outdir / "manifest.json").is_file():
-        raise SynthError(
-            f"{outdir} is not empty and holds no earlier synth output (no manifest.json); "
-            "refusing to replace it: choose another --out"
-        )
+def _render(planned: list[Planned], staging: Path, settings: Settings) -> None:
+    """The engine writes the stacks into ``staging``; its failures become SynthErrors."""
+    from trainstack.constructs import engine
+
+    try:
+        engine.synth([p.spec for p in planned], staging, settings.engine)
+    except (SynthError, OSError):
+        raise
+    except Exception as exc:  # jsii reports the engine's errors (a full disk too) this way
+        message = " ".join(str(exc).split())
+        if "ENOSPC" in message or "no space left" in message.lower():
+            raise SynthError(f"no space left on the device while writing {staging.parent}; the "
+                             "previous output is unchanged") from None
+        raise SynthError(f"the {settings.engine} engine failed: {message[:500]}") from None
+    _check_written(staging, planned)
 
 
 def synth_in_place(paths: list[Path], outdir: Path, settings: Settings | None = None) -> list[Planned]:
@@ -130,19 +161,3 @@ def _check_written(staging: Path, planned: list[Planned]) -> None:
     for p in planned:
         if not (staging / "stacks" / p.spec.name / "cdk.tf.json").is_file():
             raise SynthError(f"the engine wrote no stacks/{p.spec.name}/cdk.tf.json")
-
-
-def _swap(staging: Path, outdir: Path) -> None:
-    """Put ``staging`` where ``outdir`` is; the old output goes only after that worked."""
-    if not outdir.exists():
-        os.replace(staging, outdir)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old.", dir=outdir.parent))
-    os.replace(outdir, retired / "out")
-    try:
-        os.replace(staging, outdir)
-    except OSError:
-        os.replace(retired / "out", outdir)  # put the previous output back
-        raise
-    finally:
-        shutil.rmtree(retired, ignore_errors=True)
