@@ -12,7 +12,7 @@ import responses
 
 from conftest import ROOT
 from trainstack.catalog import catalog_from_rows, load_catalog
-from trainstack.catalog.refresh import RETAIL_PRICES_URL, fetch_region, refresh
+from trainstack.catalog.refresh import RETAIL_PRICES_URL, Fetcher, fetch_region, refresh
 from trainstack.catalog.vm import _parse_rows
 from trainstack.cli.entry import main
 from trainstack.errors import TrainstackError
@@ -110,8 +110,11 @@ def test_fetch_region_follows_pages_and_keeps_linux_hourly_meters():
 def test_http_errors_are_reported_with_the_region():
     responses.add(responses.GET, RETAIL_PRICES_URL, status=503)
     with pytest.raises(TrainstackError) as info:
-        fetch_region("westeurope")
+        fetch_region("westeurope", fetcher=Fetcher(sleep=lambda s: None))
     assert "westeurope" in str(info.value) and "503" in str(info.value)
+    responses.replace(responses.GET, RETAIL_PRICES_URL, status=404)
+    with pytest.raises(TrainstackError, match="page 1: HTTP 404; nothing was written"):
+        fetch_region("westeurope", fetcher=Fetcher(sleep=lambda s: None))
 
 
 @responses.activate

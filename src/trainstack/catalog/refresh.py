@@ -6,6 +6,14 @@ paged through ``NextPageLink``. Linux consumption meters give the on-demand
 price; "Low Priority" meters give the Azure ML low-priority price (Spot and
 Windows meters are skipped). Specs and everything else in the catalog stay as
 they are; rows whose size has no meter keep their previous price and source.
+
+An answer is untrusted input like any other: a page that is not what the API
+documents (wrong types, nulls, prices that are not finite non-negative numbers,
+NaN, a body over the size limit) stops the refresh with a message and nothing
+written. Pages are followed only on the API's own host and never twice; the
+whole refresh has a deadline; 429 and 5xx answers (and dropped connections) are
+retried with exponential backoff a bounded number of times, honouring
+``Retry-After``. Limits: trainstack/limits.py.
 """
 
 from __future__ import annotations
@@ -13,14 +21,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
+import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+from trainstack.atomic import write_atomic
 from trainstack.catalog.vm import Catalog, VmSize
 from trainstack.errors import TrainstackError
+from trainstack.limits import (
+    REFRESH_ATTEMPTS,
+    REFRESH_BACKOFF_MAX_SECONDS,
+    REFRESH_BACKOFF_SECONDS,
+    REFRESH_DEADLINE_SECONDS,
+    REPORT_PAGE_MAX_BYTES,
+)
 
 RETAIL_PRICES_URL = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"
@@ -30,6 +48,7 @@ CSV_COLUMNS = (
     "vm_size", "region", "vcpus", "memory_gib", "gpus", "gpu_model", "gpu_memory_gib", "family",
     "aml", "retired", "hourly_usd", "low_priority_usd", "price_source", "price_date",
 )
+_TEXT_FIELDS = ("armSkuName", "skuName", "meterName", "productName", "unitOfMeasure")
 
 
 @dataclass(frozen=True)
@@ -39,47 +58,175 @@ class RegionPrices:
     low_priority: dict[str, float]
 
 
+@dataclass
+class Fetcher:
+    """How pages are fetched: the HTTP call, the clock and sleep (tests replace them)."""
+
+    get: Callable[..., Any] | None = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    deadline: float | None = None  # on ``clock``; set by ``refresh`` for all regions
+
+    def __post_init__(self) -> None:
+        if self.get is None:
+            import requests  # only `catalog refresh` needs it
+
+            self.get = requests.Session().get
+        if self.deadline is None:
+            self.deadline = self.clock() + REFRESH_DEADLINE_SECONDS
+
+
 def region_filter(region: str) -> str:
     return (f"serviceName eq 'Virtual Machines' and armRegionName eq '{region}' "
             "and priceType eq 'Consumption'")
 
 
-def fetch_region(region: str, get: Callable[..., object] | None = None) -> RegionPrices:
+def fetch_region(region: str, get: Callable[..., Any] | None = None, *,
+                 fetcher: Fetcher | None = None) -> RegionPrices:
     """Every Linux VM price of one region, following the API's pages."""
-    if get is None:
-        import requests  # only `catalog refresh` needs it
-
-        session = requests.Session()
-        get = session.get
+    fetcher = fetcher or Fetcher(get=get)
     on_demand: dict[str, float] = {}
     low: dict[str, float] = {}
     url: str | None = RETAIL_PRICES_URL
     params: dict[str, str] | None = {"api-version": API_VERSION, "$filter": region_filter(region)}
+    seen: set[str] = set()
     pages = 0
     while url:
         pages += 1
         if pages > MAX_PAGES:
-            raise TrainstackError(f"catalog refresh: {region}: more than {MAX_PAGES} pages; "
-                                  "the API answered in an unexpected way")
-        try:
-            response = get(url, params=params, timeout=60)
-            response.raise_for_status()
-            page = response.json()
-        except Exception as exc:  # network, HTTP and JSON errors alike: say where
-            raise TrainstackError(f"catalog refresh: {region}: {exc}") from None
-        for item in page.get("Items", []):
-            _take(item, on_demand, low)
-        url, params = page.get("NextPageLink"), None  # the next link carries the query
+            raise _error(region, f"more than {MAX_PAGES} pages; the API answered in an "
+                                 "unexpected way")
+        page = _page(fetcher, region, url, params, pages)
+        items = page.get("Items")
+        if not isinstance(items, list):
+            raise _error(region, f"page {pages}: 'Items' must be a list (got {_kind(items)})")
+        for i, item in enumerate(items):
+            _take(_checked(item, region, f"page {pages}, item {i + 1}"), on_demand, low)
+        url, params = _next_link(page.get("NextPageLink"), region, pages, seen), None
     return RegionPrices(region, on_demand, low)
 
 
+def _error(region: str, message: str) -> TrainstackError:
+    return TrainstackError(f"catalog refresh: {region}: {message}; nothing was written")
+
+
+def _page(fetcher: Fetcher, region: str, url: str, params: dict[str, str] | None,
+          number: int) -> dict[str, Any]:
+    """One page, retried on 429, 5xx and dropped connections; a JSON object or an error."""
+    import requests
+
+    assert fetcher.get is not None and fetcher.deadline is not None
+    delay = REFRESH_BACKOFF_SECONDS
+    for attempt in range(1, REFRESH_ATTEMPTS + 1):
+        remaining = fetcher.deadline - fetcher.clock()
+        if remaining <= 0:
+            raise _error(region, f"the refresh took longer than {REFRESH_DEADLINE_SECONDS:g} s")
+        last = attempt == REFRESH_ATTEMPTS
+        try:
+            response = fetcher.get(url, params=params, timeout=min(60.0, remaining), stream=True)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            if last:
+                raise _error(region, f"page {number}: {type(exc).__name__} after {attempt} "
+                                     "attempts") from None
+            fetcher.sleep(min(delay, max(0.0, remaining)))
+            delay = min(delay * 2, REFRESH_BACKOFF_MAX_SECONDS)
+            continue
+        except requests.RequestException as exc:
+            raise _error(region, f"page {number}: {exc}") from None
+        status = response.status_code
+        if status == 429 or 500 <= status < 600:
+            if last:
+                raise _error(region, f"page {number}: HTTP {status} after {attempt} attempts")
+            wait = _retry_after(response.headers.get("Retry-After"), delay)
+            fetcher.sleep(min(wait, max(0.0, remaining)))
+            delay = min(delay * 2, REFRESH_BACKOFF_MAX_SECONDS)
+            continue
+        if status != 200:
+            raise _error(region, f"page {number}: HTTP {status}")
+        return _json_object(_body(response, region, number), region, number)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _retry_after(header: str | None, backoff: float) -> float:
+    try:
+        seconds = float(header) if header is not None else backoff
+    except ValueError:  # an HTTP date: use the backoff
+        seconds = backoff
+    if not math.isfinite(seconds) or seconds < 0:
+        seconds = backoff
+    return min(seconds, REFRESH_BACKOFF_MAX_SECONDS)
+
+
+def _body(response: Any, region: str, number: int) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=1 << 16):
+        size += len(chunk)
+        if size > REPORT_PAGE_MAX_BYTES:
+            raise _error(region, f"page {number} is over {REPORT_PAGE_MAX_BYTES:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _json_object(body: bytes, region: str, number: int) -> dict[str, Any]:
+    try:
+        page = json.loads(body, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise _error(region, f"page {number} is not JSON ({' '.join(str(exc).split())[:200]})"
+                     ) from None
+    if not isinstance(page, dict):
+        raise _error(region, f"page {number} is not a JSON object (got {_kind(page)})")
+    return page
+
+
+def _next_link(link: Any, region: str, number: int, seen: set[str]) -> str | None:
+    """The next page's address: on the API's own host, over https, never one seen before."""
+    if link is None or link == "":
+        return None
+    if not isinstance(link, str):
+        raise _error(region, f"page {number}: NextPageLink must be text (got {_kind(link)})")
+    parts, api = urlsplit(link), urlsplit(RETAIL_PRICES_URL)
+    if parts.scheme != "https" or parts.hostname != api.hostname or parts.port not in (None, 443):
+        raise _error(region, f"page {number}: NextPageLink points away from {api.hostname} "
+                             f"({link[:120]!r}); refusing to follow it")
+    if link in seen:
+        raise _error(region, f"page {number}: NextPageLink repeats an earlier page; the pages "
+                             "would never end")
+    seen.add(link)
+    return link
+
+
+def _checked(item: Any, region: str, where: str) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise _error(region, f"{where}: must be an object (got {_kind(item)})")
+    for key in _TEXT_FIELDS:
+        if not isinstance(item.get(key), str):
+            raise _error(region, f"{where}: {key} must be text (got {_kind(item.get(key))})")
+    price = item.get("retailPrice")
+    if isinstance(price, bool) or not isinstance(price, (int, float)) \
+            or not math.isfinite(price) or price < 0:
+        raise _error(region, f"{where}: retailPrice must be a finite number of at least 0 "
+                             f"(got {price!r:.40})")
+    return item
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "text", bool: "a boolean"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+
+
 def _take(item: dict, on_demand: dict[str, float], low: dict[str, float]) -> None:
-    size = item.get("armSkuName") or ""
-    meter = f"{item.get('skuName', '')} {item.get('meterName', '')}"
-    if (not size.startswith("Standard_") or item.get("unitOfMeasure") != "1 Hour"
-            or "Windows" in item.get("productName", "") or "Spot" in meter):
+    size = item["armSkuName"]
+    meter = f"{item['skuName']} {item['meterName']}"
+    if (not size.startswith("Standard_") or item["unitOfMeasure"] != "1 Hour"
+            or "Windows" in item["productName"] or "Spot" in meter):
         return
-    price = float(item.get("retailPrice", 0))
+    price = float(item["retailPrice"])
     if price <= 0:
         return
     target = low if "Low Priority" in meter else on_demand
@@ -122,27 +269,26 @@ def write_catalog(rows: Iterable[VmSize], sources: dict, out_dir: Path, date: st
         "date": date,
         "origin": f"Azure Retail Prices API ({RETAIL_PRICES_URL}, api-version {API_VERSION})",
     }}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out_dir / "vm_sizes.csv", buffer.getvalue())
-    _atomic_write(out_dir / "sources.json", json.dumps(sources, indent=2, sort_keys=True) + "\n")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TrainstackError(f"catalog refresh: cannot create {out_dir} "
+                              f"({exc.strerror or exc})") from None
+    # The two files are replaced in an order that keeps every moment consistent: the
+    # sources first (a superset of the old ones), then the rows that name them. A run
+    # killed between the two leaves the old rows with sources that describe them all.
+    write_atomic(out_dir / "sources.json", json.dumps(sources, indent=2, sort_keys=True) + "\n",
+                 what="catalog sources")
+    write_atomic(out_dir / "vm_sizes.csv", buffer.getvalue(), what="catalog")
     return out_dir / "vm_sizes.csv"
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def refresh(catalog: Catalog, regions: Iterable[str], out_dir: Path, date: str,
-            get: Callable[..., object] | None = None) -> tuple[Path, dict[str, int]]:
+            get: Callable[..., Any] | None = None, *, fetcher: Fetcher | None = None
+            ) -> tuple[Path, dict[str, int]]:
     """Fetch every region, then write once: a failure leaves the old files as they were."""
-    fetched = [fetch_region(region, get) for region in regions]
+    fetcher = fetcher or Fetcher(get=get)  # one deadline for every region
+    fetched = [fetch_region(region, fetcher=fetcher) for region in regions]
     rows = refreshed_rows(catalog.rows, fetched, date)
     counts = {p.region: len(p.on_demand) for p in fetched}
     return write_catalog(rows, catalog.sources, out_dir, date), counts

@@ -142,4 +142,17 @@ def load_catalog() -> Catalog:
     with (data / "vm_sizes.csv").open(newline="", encoding="utf-8") as fh:
         rows = _parse_rows(fh)
     sources = json.loads((data / "sources.json").read_text(encoding="utf-8"))
+    check_sources(rows, sources, str(data))
     return Catalog(rows=rows, sources=sources)
+
+
+def check_sources(rows: Iterable[VmSize], sources: dict, where: str) -> None:
+    """Every row's price source is described: `catalog refresh` writes sources.json first,
+    so this holds at every moment of a refresh, even one killed half way."""
+    missing = sorted({r.price_source for r in rows} - set(sources))
+    if missing:
+        from trainstack.errors import TrainstackError
+
+        raise TrainstackError(f"{where}: vm_sizes.csv names price sources that sources.json "
+                              f"does not describe: {', '.join(missing)}; run `trainstack "
+                              "catalog refresh` again or reinstall trainstack")
