@@ -41,18 +41,20 @@ def _corpus() -> list[str]:
 
 @given(st.text())
 def test_escaped_text_parses_back_to_itself(text):
-    assert parse(escape(text)) == ([Part("text", text)] if text else [])
+    assert parse(escape(text)) == ((Part("text", text),) if text else ())
 
 
 def test_templates_are_read_as_terraform_reads_them():
-    assert parse("a${x.y.id}b") == [Part("text", "a"), Part("interpolation", "x.y.id"),
-                                     Part("text", "b")]
-    assert parse("%{ if true }x%{ endif }") == [Part("directive", "if true"), Part("text", "x"),
-                                                Part("directive", "endif")]
-    assert parse('${file("${path.module}/x")}') == [
-        Part("interpolation", 'file("${path.module}/x")')]
-    assert parse("$${x}") == [Part("text", "${x}")]
-    assert parse("${~ x.y.z ~}") == [Part("interpolation", "x.y.z")]
+    assert parse("a${x.y.id}b") == (Part("text", "a"), Part("interpolation", "x.y.id"),
+                                     Part("text", "b"))
+    assert parse("%{ if true }x%{ endif }") == (Part("directive", "if true"), Part("text", "x"),
+                                                Part("directive", "endif"))
+    assert parse('${file("${path.module}/x")}') == (
+        Part("interpolation", 'file("${path.module}/x")'),)
+    assert parse("$${x}") == (Part("text", "${x}"),)
+    assert parse("${~ x.y.z ~}") == (Part("interpolation", "x.y.z"),)
+    assert parse('${"}"}') == (Part("interpolation", '"}"'),)
+    assert parse('${"\\"}"}') == (Part("interpolation", '"\\"}"'),)
     with pytest.raises(TemplateError):
         parse("${unclosed")
 

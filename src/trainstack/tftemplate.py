@@ -15,6 +15,7 @@ tests (tests/test_literal.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -47,35 +48,50 @@ def escape(text: str) -> str:
     return text.replace("${", "$${").replace("%{", "%%{")
 
 
-def parse(template: str) -> list[Part]:
+def parse(template: str) -> tuple[Part, ...]:
     """The parts of a template, in order; adjacent literal text is one part."""
+    if "{" not in template:  # the common case: nothing to evaluate, nothing escaped
+        return (Part("text", template),) if template else ()
+    return _parse_cached(template)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_cached(template: str) -> tuple[Part, ...]:
     try:
-        return _parse(template)
+        return tuple(_parse(template))
     except RecursionError:
         raise TemplateError("quoted strings and interpolations nest too deeply") from None
+
+
+_MARK = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+_EXPRESSION_STOP = re.compile(r'["{}]')
+_STRING_STOP = re.compile(r'[\\"$%]')
 
 
 def _parse(template: str) -> list[Part]:
     parts: list[Part] = []
     text: list[str] = []
-    i, n = 0, len(template)
-    while i < n:
-        if template.startswith(("$${", "%%{"), i):
-            text.append(template[i + 1:i + 3])
-            i += 3
-        elif template.startswith(("${", "%{"), i):
-            if text:
-                parts.append(Part("text", "".join(text)))
-                text = []
-            end = _expression_end(template, i + 2)
-            source = template[i + 2:end].strip()
-            source = source.removeprefix("~").removesuffix("~").strip()
-            parts.append(Part("interpolation" if template[i] == "$" else "directive", source))
-            i = end + 1
-        else:
-            text.append(template[i])
-            i += 1
-    if text:
+    i = 0
+    while True:
+        match = _MARK.search(template, i)
+        if match is None:
+            text.append(template[i:])
+            break
+        text.append(template[i:match.start()])
+        mark = match.group()
+        if len(mark) == 3:  # $${ or %%{: a literal ${ or %{
+            text.append(mark[1:])
+            i = match.end()
+            continue
+        if any(text):
+            parts.append(Part("text", "".join(text)))
+        text = []
+        end = _expression_end(template, match.end())
+        source = template[match.end():end].strip()
+        source = source.removeprefix("~").removesuffix("~").strip()
+        parts.append(Part("interpolation" if mark[0] == "$" else "directive", source))
+        i = end + 1
+    if any(text):
         parts.append(Part("text", "".join(text)))
     return parts
 
@@ -99,12 +115,19 @@ def is_reference_only(template: str) -> bool:
                                for p in parts)
 
 
-def referenced_addresses(template: str) -> list[str]:
+def referenced_addresses(template: str) -> tuple[str, ...]:
     """Addresses of resources and data sources a template refers to, in order."""
+    if "{" not in template:
+        return ()
+    return _referenced_cached(template)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _referenced_cached(template: str) -> tuple[str, ...]:
     try:
         parts = parse(template)
     except TemplateError:
-        return []
+        return ()
     out: list[str] = []
     for part in parts:
         if part.kind == "text":
@@ -116,31 +139,36 @@ def referenced_addresses(template: str) -> list[str]:
         for data, rtype, name in _TRAVERSALS_IN.findall(expression):
             if data or rtype not in RESERVED_ROOTS:
                 out.append(f"{data}{rtype}.{name}")
-    return out
+    return tuple(out)
 
 
 def _expression_end(s: str, i: int) -> int:
     """Index of the ``}`` that closes the expression starting at ``i``."""
     depth = 0
-    while i < len(s):
-        c = s[i]
+    while True:
+        match = _EXPRESSION_STOP.search(s, i)
+        if match is None:
+            raise TemplateError("an interpolation or directive is not closed with '}'")
+        c, i = match.group(), match.start()
         if c == '"':
             i = _string_end(s, i + 1)
             continue
         if c == "{":
             depth += 1
-        elif c == "}":
-            if depth == 0:
-                return i
+        elif depth == 0:
+            return i
+        else:
             depth -= 1
         i += 1
-    raise TemplateError("an interpolation or directive is not closed with '}'")
 
 
 def _string_end(s: str, i: int) -> int:
     """Index just after the ``"`` closing a quoted string inside an expression."""
-    while i < len(s):
-        c = s[i]
+    while True:
+        match = _STRING_STOP.search(s, i)
+        if match is None:
+            raise TemplateError("a quoted string inside an interpolation is not closed")
+        c, i = match.group(), match.start()
         if c == "\\":
             i += 2
         elif c == '"':
@@ -151,7 +179,6 @@ def _string_end(s: str, i: int) -> int:
             i = _expression_end(s, i + 2) + 1
         else:
             i += 1
-    raise TemplateError("a quoted string inside an interpolation is not closed")
 
 
 def _without_strings(expression: str) -> str:
@@ -162,7 +189,7 @@ def _without_strings(expression: str) -> str:
         if expression[i] == '"':
             end = _string_end(expression, i + 1)
             inner = expression[i + 1:end - 1]
-            nested = [p.value for p in _parse(inner) if p.kind != "text"] if "{" in inner else []
+            nested = [p.value for p in parse(inner) if p.kind != "text"] if "{" in inner else []
             out.append(" " + " ".join(nested) + " ")
             i = end
         else:

@@ -53,7 +53,7 @@ def parse_json(text: str, path: str) -> Any:
     except RecursionError:
         raise StackError(f"{path}: the JSON nests too deeply (limit {JSON_MAX_DEPTH} levels)"
                          ) from None
-    where = _too_deep(document)
+    where = _too_deep(document) if isinstance(document, (dict, list)) else None
     if where is not None:
         raise StackError(f"{path}: {where or '(document)'}: nests deeper than {JSON_MAX_DEPTH} "
                          "levels")
@@ -100,16 +100,17 @@ def _float(text: str) -> float:
 
 
 def _too_deep(document: Any) -> str | None:
-    """The path of the first value deeper than the limit, or None (iterative: no recursion)."""
+    """The path of the first container deeper than the limit, or None (iterative)."""
     stack: list[tuple[Any, int, str]] = [(document, 0, "")]
     while stack:
         value, depth, where = stack.pop()
         if depth > JSON_MAX_DEPTH:
             return where
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1, f"{where}.{k}" if where else k) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1, f"{where}[{i}]") for i, v in enumerate(value))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in items:
+            if isinstance(child, (dict, list)):  # scalars cannot be deeper than their parent
+                stack.append((child, depth + 1, f"{where}.{key}" if isinstance(key, str)
+                              else f"{where}[{key}]"))
     return None
 
 
