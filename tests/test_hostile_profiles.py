@@ -326,3 +326,13 @@ def _assert_profile_or_located_error(text: str) -> None:
         assert exc.lines and all(line.startswith("fuzz.yaml") for line in exc.lines), exc.lines
         return
     _through_the_pipeline(text, load_catalog(), Settings())
+
+
+def test_state_settings_from_the_environment_are_azure_names():
+    """The backend block takes no expressions; its settings are checked like a profile."""
+    from trainstack.settings import Settings
+
+    with pytest.raises(TrainstackError, match="settings: resource_group_name"):
+        Settings.from_env({"TRAINSTACK_STATE_BACKEND": "azurerm",
+                           "TRAINSTACK_STATE_RESOURCE_GROUP": '${file("/etc/passwd")}',
+                           "TRAINSTACK_STATE_STORAGE_ACCOUNT": "sttfstate"})

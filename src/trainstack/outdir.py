@@ -192,7 +192,7 @@ def check_replaceable(outdir: Path) -> Marker | None:
     return marker
 
 
-# -- carrying files trainstack did not write --------------------------------------------------------
+# -- carrying files trainstack did not write ------------------------------------------------
 
 def carry_over(old: Path, new: Path, marker: Marker | None) -> list[str]:
     """Hard-link into ``new`` every entry of ``old`` trainstack did not write; their paths."""
@@ -303,7 +303,7 @@ def new_staging(outdir: Path) -> Path:
     return staging
 
 
-# -- the swap ---------------------------------------------------------------------------------------
+# -- the swap -------------------------------------------------------------------------------
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2

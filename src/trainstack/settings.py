@@ -27,6 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from trainstack.errors import TrainstackError
 
 _STORAGE_NAME = r"^[a-z0-9]{3,24}$"
+# Azure's resource group rule (the azurerm provider's validator): 1-90 characters of
+# letters, digits, underscores, parentheses, hyphens and periods, not ending in a period.
+_RESOURCE_GROUP_NAME = r"^[-\w._()]{0,89}[-\w_()]$"
 _CONTAINER_NAME = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"  # and no "--" (checked below)
 
 
@@ -34,7 +37,7 @@ class StateBackend(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["local", "azurerm"] = "local"
-    resource_group_name: str | None = None
+    resource_group_name: str | None = Field(default=None, pattern=_RESOURCE_GROUP_NAME)
     storage_account_name: str | None = Field(default=None, pattern=_STORAGE_NAME)
     container_name: str = Field(default="tfstate", pattern=_CONTAINER_NAME)
 

@@ -58,7 +58,8 @@ def plan(paths: list[Path], settings: Settings, catalog: Catalog | None = None) 
             )
         seen[name] = document.path
         selection = select_document(document, catalog)
-        planned.append(Planned(document, selection, build_stack(document.profile, selection, settings)))
+        planned.append(Planned(document, selection,
+                               build_stack(document.profile, selection, settings)))
     return planned
 
 
@@ -147,13 +148,12 @@ def _render(planned: list[Planned], staging: Path, settings: Settings) -> None:
     _check_written(staging, planned)
 
 
-def synth_in_place(paths: list[Path], outdir: Path, settings: Settings | None = None) -> list[Planned]:
+def synth_in_place(paths: list[Path], outdir: Path,
+                   settings: Settings | None = None) -> list[Planned]:
     """Render straight into ``outdir``, for ``cdktf synth``, which owns that directory."""
-    from trainstack.constructs import engine
-
     settings = settings or Settings.from_env()
     planned = _plan_while_engine_starts(paths, settings, None)
-    engine.synth([p.spec for p in planned], outdir, settings.engine)
+    _render(planned, outdir, settings)
     return planned
 
 
