@@ -159,3 +159,7 @@ def test_cdktf_synth_through_cdktf_json_matches_trainstack_synth(tmp_path):
     for path in PROFILES:
         rel = Path("stacks") / path.stem / "cdk.tf.json"
         assert (tmp_path / "cdk" / rel).read_bytes() == (tmp_path / "ts" / rel).read_bytes()
+    # the folder cdktf wrote is one trainstack recognises, and may replace
+    (tmp_path / "cdk" / "stacks" / "churn" / "terraform.churn.tfstate").write_text("{}")
+    assert main(["synth", *map(str, PROFILES), "--out", str(tmp_path / "cdk"), "-q"]) == 0
+    assert (tmp_path / "cdk" / "stacks" / "churn" / "terraform.churn.tfstate").read_text() == "{}"

@@ -154,6 +154,11 @@ def synth_in_place(paths: list[Path], outdir: Path,
     settings = settings or Settings.from_env()
     planned = _plan_while_engine_starts(paths, settings, None)
     _render(planned, outdir, settings)
+    # Mark what this run wrote, so that `trainstack synth` may later replace the folder
+    # (and keeps everything else in it).
+    written = ["manifest.json", *(f"stacks/{p.spec.name}/cdk.tf.json" for p in planned)]
+    outdir_lib.write_marker(outdir, {rel: outdir_lib.sha256(outdir / rel) for rel in written
+                                     if (outdir / rel).is_file()}, complete=True)
     return planned
 
 

@@ -30,9 +30,9 @@ def level_in(pack: str, baseline: Level) -> Level:
 def load_stacks(directory: Path) -> list[Stack]:
     """Every stacks/*/cdk.tf.json under ``directory``; exit 2 when there is none.
 
-    Each entry of ``stacks/`` must be a stack folder: a dangling or looping
-    symbolic link, or a folder without its cdk.tf.json, is an error rather than
-    a stack silently left out.
+    A dangling or looping symbolic link (a stack folder or its cdk.tf.json) is an
+    error rather than a stack silently left out; a folder without cdk.tf.json is no
+    stack (synth keeps the state of a stack it no longer writes).
     """
     if not directory.is_dir():
         raise TrainstackError(f"{directory}: no such directory (run `trainstack synth` first, "
@@ -51,9 +51,7 @@ def load_stacks(directory: Path) -> list[Stack]:
             continue
         document_path = entry / "cdk.tf.json"
         if not document_path.exists() and not document_path.is_symlink():
-            if any(entry.glob("*.tfstate")) or not any(entry.iterdir()):
-                continue  # state kept from a stack no longer synthesized, or an empty folder
-            raise TrainstackError(f"{entry}: a stack folder without cdk.tf.json")
+            continue  # not a stack: e.g. the state synth kept of a stack no longer synthesized
         stacks.append(Stack.from_document(entry.name, str(document_path),
                                           read_document(document_path)))
     if not stacks:
