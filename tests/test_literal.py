@@ -227,6 +227,23 @@ def test_suppressions_stay_plain_in_the_comment_terraform_ignores():
 
 
 @needs_terraform
+def test_terraform_evaluates_a_comment_key_inside_a_value(tmp_path):
+    """The premise of TS-SEC-014's "//" handling: in a map value "//" is no comment."""
+    (tmp_path / "main.tf.json").write_text(json.dumps({
+        "resource": {"terraform_data": {"x": {"input": {"//": '${upper("evaluated")}'}}}},
+        "output": {"o": {"value": "${terraform_data.x.output}"}},
+    }))
+    env = {**os.environ, "CHECKPOINT_DISABLE": "1"}
+    for args in (["init", "-input=false"], ["apply", "-auto-approve", "-input=false"]):
+        done = subprocess.run([TERRAFORM, *args, "-no-color"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    out = subprocess.run([TERRAFORM, "output", "-json", "o"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert json.loads(out.stdout) == {"//": "EVALUATED"}
+
+
+@needs_terraform
 def test_terraform_never_evaluates_the_comment(tmp_path):
     (tmp_path / "main.tf.json").write_text(json.dumps({
         "//": {"trainstack": {"x": "${file(\"/nonexistent\")}"}},

@@ -131,6 +131,47 @@ def test_a_forged_marker_cannot_delete_files_outside_the_output(tmp_path):
     assert precious.read_text() == "keep me"
 
 
+def test_a_file_written_into_an_empty_out_while_the_engine_runs_is_kept(tmp_path, monkeypatch):
+    import trainstack.synth as synth_module
+
+    out = tmp_path / "out"
+    out.mkdir()
+    real = synth_module._render
+
+    def render(planned, staging, settings):  # noqa: ANN001, ANN202
+        (out / "terraform.tfstate").write_text("written meanwhile")
+        real(planned, staging, settings)
+
+    monkeypatch.setattr(synth_module, "_render", render)
+    synth([CHURN], out, Settings())
+    assert (out / "terraform.tfstate").read_text() == "written meanwhile"
+    assert (out / "stacks" / "churn" / "cdk.tf.json").is_file() and siblings(out) == []
+
+
+def test_folder_permissions_and_empty_folders_of_the_user_are_kept(tmp_path):
+    out = tmp_path / "out"
+    synth([CHURN], out, Settings())
+    (out / "private").mkdir()
+    (out / "private" / "terraform.tfstate").write_text("{}")
+    (out / "empty").mkdir()
+    for folder in (out, out / "private", out / "stacks" / "churn"):
+        folder.chmod(0o700)
+    synth([CHURN, VISION], out, Settings())
+    modes = {p: oct(p.stat().st_mode & 0o777) for p in
+             (out, out / "private", out / "stacks" / "churn")}
+    assert set(modes.values()) == {"0o700"}, modes
+    assert (out / "empty").is_dir()
+    assert (out / "private" / "terraform.tfstate").read_text() == "{}"
+
+
+def test_a_glob_character_in_out_touches_no_other_output(tmp_path):
+    other = tmp_path / ".o1.trainstack-staging-12345678"
+    other.mkdir()
+    (other / "busy").write_text("another synth is writing here")
+    synth([CHURN], tmp_path / "o[1]", Settings())
+    assert (other / "busy").read_text() == "another synth is writing here"
+
+
 def test_an_empty_directory_is_replaced(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -334,6 +375,19 @@ def test_synthesis_on_a_full_disk_is_exit_2_and_keeps_the_previous_output(tmp_pa
     assert len(sums) == 2 and sums[0] == sums[1]  # the previous output, unchanged
     assert "no space left" in done.stderr.lower() and "Traceback" not in done.stderr
     assert "trainstack-staging" not in done.stdout  # no staging left on the full disk
+
+
+def test_synth_onto_a_disk_already_full_is_exit_2(tmp_path):
+    done = _in_namespace(f"""
+        mkdir -p {tmp_path}/disk && mount -t tmpfs -o size=64k none {tmp_path}/disk
+        "$PY" -m trainstack synth {CHURN} --out {tmp_path}/disk/out -q; echo "first=$?"
+        head -c 1000000 /dev/zero > {tmp_path}/disk/filler 2>/dev/null
+        "$PY" -m trainstack synth {CHURN} {VISION} --out {tmp_path}/disk/out -q; echo "full=$?"
+        ls -a {tmp_path}/disk
+    """)
+    assert "full=2" in done.stdout, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert "trainstack-staging" not in done.stdout
 
 
 @pytest.mark.parametrize("case", ["directory", "read-only", "full"])

@@ -61,8 +61,10 @@ def fetcher(clock: Clock | None = None) -> Fetcher:
 @pytest.mark.parametrize(("page", "message"), [
     ({"Items": [item(retailPrice="0.25")]}, "item 1: retailPrice must be a finite number"),
     ({"Items": [item(retailPrice=None)]}, "retailPrice must be a finite number"),
-    ({"Items": [item(retailPrice=-1)]}, "retailPrice must be a finite number of at least 0"),
+    ({"Items": [item(retailPrice=-1)]}, "retailPrice must be a finite number from 0 to"),
     ({"Items": [item(retailPrice=True)]}, "retailPrice must be a finite number"),
+    ({"Items": [item(retailPrice=1e308)]}, "retailPrice must be a finite number from 0 to "
+                                           "1,000,000 (got 1e+308)"),
     ({"Items": [item(armSkuName=None)]}, "item 1: armSkuName must be text (got null)"),
     ({"Items": [item(), item(unitOfMeasure=1)]}, "item 2: unitOfMeasure must be text"),
     ({"Items": ["Standard_D4s_v3"]}, "item 1: must be an object (got text)"),
@@ -97,6 +99,34 @@ def test_an_overflowing_price_is_not_finite_and_is_refused():
                   body='{"Items": [' + json.dumps(item())[:-1].replace('0.25', '1e400') + "}]}")
     with pytest.raises(TrainstackError, match="retailPrice must be a finite number"):
         fetch_region("westeurope", fetcher=fetcher())
+
+
+@responses.activate
+def test_a_price_of_thousands_of_digits_is_refused():
+    responses.add(responses.GET, RETAIL_PRICES_URL,
+                  body='{"Items": [{"retailPrice": ' + "9" * 4000 + "}]}")
+    with pytest.raises(TrainstackError, match="is not JSON .*a number of 4,000 digits"):
+        fetch_region("westeurope", fetcher=fetcher())
+
+
+@responses.activate
+def test_a_page_that_arrives_too_slowly_hits_the_deadline():
+    """The deadline also covers a body that drips in (checked between reads)."""
+    clock = Clock()
+
+    class Drip:
+        status_code = 200
+        headers: dict = {}
+
+        def iter_content(self, chunk_size):  # noqa: ANN001, ANN202
+            for _ in range(10_000):
+                clock.now += 1.0
+                yield b" "
+
+    fetch = Fetcher(get=lambda *a, **k: Drip(), sleep=clock.sleep, clock=clock)
+    with pytest.raises(TrainstackError, match="page 1 was still arriving"):
+        fetch_region("westeurope", fetcher=fetch)
+    assert clock.now <= REFRESH_DEADLINE_SECONDS + 1
 
 
 @pytest.mark.parametrize("link", ["https://evil.example/api/retail/prices?$skip=1000",

@@ -139,6 +139,10 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-SEC-014": ("churn", _set("azurerm_machine_learning_workspace.description",
                                  '${file("/home/runner/.ssh/id_rsa")}'),
                    "azurerm_machine_learning_workspace.workspace"),
+    "TS-SEC-015": ("churn", _add("terraform_data", "run",
+                                 {"provisioner": [{"local-exec": {"command": "env"}}]}),
+                   "terraform_data.run"),
+    "TS-META-004": ("churn", lambda doc: None, ""),  # a stack folder with a *.tf file: below
     "TS-META-001": ("churn", lambda doc: doc["//"].pop("trainstack"), ""),
     "TS-META-002": ("fraud-private", _meta("network", "internet"), ""),
     "TS-META-003": ("churn", _meta("suppressions", [{"rule": "TS-SEC-001", "reason": "ok"}]),
@@ -146,8 +150,10 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
 }
 
 
-def run(doc: dict, name: str, pack: str = "baseline"):
-    return validate([Stack.from_document(name, f"{name}/cdk.tf.json", doc)], pack)
+def run(doc: dict, name: str, pack: str = "baseline", unread: tuple[str, ...] = ()):
+    stack = Stack.from_document(name, f"{name}/cdk.tf.json", doc)
+    stack.unread = unread
+    return validate([stack], pack)
 
 
 def test_bundled_profiles_validate_clean(out):
@@ -170,7 +176,7 @@ def test_rule_flags_its_defect_and_passes_the_original(documents, rule):
     doc = copy.deepcopy(documents[stack])
     doc["//"]["trainstack"]["suppressions"] = []  # the defect must show, not be accepted
     mutate(doc)
-    report = run(doc, stack, "strict")
+    report = run(doc, stack, "strict", ("main.tf",) if rule == "TS-META-004" else ())
     hits = [f for f in report.findings if f.rule == rule]
     assert hits, [f.as_dict() for f in report.findings]
     assert hits[0].resource == resource and hits[0].level == "error" and report.failed

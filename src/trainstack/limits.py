@@ -29,3 +29,6 @@ REFRESH_DEADLINE_SECONDS = 600.0  # all regions together; one region takes ~5-20
 REFRESH_ATTEMPTS = 5  # per page, for 429 and 5xx answers
 REFRESH_BACKOFF_SECONDS = 1.0  # doubled after each retry; Retry-After wins up to the cap
 REFRESH_BACKOFF_MAX_SECONDS = 30.0
+# USD for one meter's unit (an hour of the largest VMs costs ~100): a sanity bound, far
+# above any real price, so an answer's nonsense never becomes a catalog price
+REFRESH_PRICE_MAX_USD = 1_000_000

@@ -27,6 +27,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -81,8 +82,12 @@ def write_marker(directory: Path, files: dict[str, str], *, complete: bool) -> N
     text = json.dumps({"format": FORMAT, "complete": complete, "files": dict(sorted(
         files.items()))}, indent=2) + "\n"
     tmp = directory / f".{MARKER}.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, directory / MARKER)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, directory / MARKER)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def sha256(path: Path) -> str:
@@ -148,8 +153,9 @@ def locked(outdir: Path) -> Iterator[None]:
             break
         os.close(fd)  # the holder removed this file as we locked it: lock the new one
     try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}\n".encode(), 0)
+        with contextlib.suppress(OSError):  # only a hint for the next one (a full disk)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}\n".encode(), 0)
         yield
     finally:
         with contextlib.suppress(OSError):
@@ -195,25 +201,37 @@ def check_replaceable(outdir: Path) -> Marker | None:
 # -- carrying files trainstack did not write ------------------------------------------------
 
 def carry_over(old: Path, new: Path, marker: Marker | None) -> list[str]:
-    """Hard-link into ``new`` every entry of ``old`` trainstack did not write; their paths."""
+    """Hard-link into ``new`` every entry of ``old`` trainstack did not write; their paths.
+
+    Folders keep their permissions (a ``chmod 700`` on a folder holding state stays),
+    and a folder trainstack did not make is carried even when empty.
+    """
     written = set(marker.files) if marker else set()
+    ours = {parent.as_posix() for rel in written for parent in Path(rel).parents} - {"."}
     carried: list[str] = []
+    folders: list[tuple[str, Path]] = []
     for rel, path, is_dir in _entries(old):
         if rel == MARKER or rel in written:
             continue
-        if is_dir:
-            continue  # folders come with the files in them
         target = new / rel
         blocked = next((p for p in [target, *target.parents] if p != new and p.is_relative_to(new)
-                        and (p.is_symlink() or (p.exists() and (p == target or not p.is_dir())))),
-                       None)
+                        and (p.is_symlink() or (p.exists() and (
+                            (p == target and not is_dir) or not p.is_dir())))), None)
         if blocked is not None:
             raise SynthError(f"{path} was not written by trainstack and the new output writes "
                              f"{blocked.relative_to(new).as_posix()}; move it away and "
                              "synthesize again")
+        if is_dir:
+            folders.append((rel, path))
+            if rel not in ours:
+                target.mkdir(parents=True, exist_ok=True)
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         _link_or_copy(path, target)
         carried.append(rel)
+    for rel, path in folders:  # the folders' own permissions, once their content is in
+        if (new / rel).is_dir():
+            os.chmod(new / rel, stat.S_IMODE(path.stat().st_mode))
     return carried
 
 
@@ -247,38 +265,57 @@ def dispose(old: Path, outdir: Path) -> Path | None:
 
     Deleted: files its marker lists, unchanged (trainstack wrote them), and files the
     current output holds too (the same file, linked or copied). A file found nowhere
-    else is moved into the output where its path is free, else kept: ``old`` is then
-    renamed ``.<out>.trainstack-kept-*`` and returned, so nothing is ever lost.
+    else - one written while the synth ran, say - is moved into the output where its
+    path is free, else kept: ``old`` is then renamed ``.<out>.trainstack-kept-*`` and
+    returned, so nothing is ever lost. Folders are removed only when empty.
     """
     marker = read_marker(old)
-    if marker is None or (not marker.files and not marker.complete):
-        # killed before the engine finished: nothing but the engine's partial output
+    if marker is not None and not marker.files and not marker.complete:
+        # a staging folder killed before its engine finished: only the engine's output
         shutil.rmtree(old, ignore_errors=True)
         return None
-    kept = False
-    for rel, path, is_dir in sorted(_entries(old), key=lambda e: e[0].count("/"), reverse=True):
-        if is_dir:
-            with contextlib.suppress(OSError):
-                path.rmdir()  # only when empty
-            continue
-        if rel == MARKER:
-            continue
-        if rel in marker.files and path.is_file() and not path.is_symlink() \
-                and sha256(path) == marker.files[rel]:
-            path.unlink()
-        elif _same_file(path, outdir / rel):
-            path.unlink()
-        elif not (outdir / rel).exists() and not (outdir / rel).is_symlink():
-            (outdir / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.rename(path, outdir / rel)  # appeared meanwhile (e.g. a new state file): keep it
-        else:
-            kept = True
-    if not kept:
-        shutil.rmtree(old, ignore_errors=True)
-        return None
+    written = marker.files if marker else {}
+    for _ in range(3):  # a file may appear while we work; look again before giving up
+        kept = False
+        for rel, path, is_dir in sorted(_entries(old), key=lambda e: e[0].count("/"),
+                                        reverse=True):
+            if is_dir:
+                with contextlib.suppress(OSError):
+                    path.rmdir()  # only when empty
+            elif rel == MARKER:
+                continue
+            elif rel in written and path.is_file() and not path.is_symlink() \
+                    and sha256(path) == written[rel]:
+                path.unlink()
+            elif _same_file(path, outdir / rel):
+                path.unlink()
+            elif not (outdir / rel).exists() and not (outdir / rel).is_symlink() \
+                    and _folder_for(outdir, rel):
+                os.rename(path, outdir / rel)
+            else:
+                kept = True
+        if kept:
+            break
+        with contextlib.suppress(FileNotFoundError):
+            (old / MARKER).unlink()
+        try:
+            old.rmdir()
+            return None
+        except OSError:  # something appeared meanwhile: another pass
+            if marker is not None:
+                write_marker(old, written, complete=marker.complete)
     keep = old.parent / f".{outdir.name}.{KEPT}-{secrets.token_hex(4)}"
     os.rename(old, keep)
     return keep
+
+
+def _folder_for(outdir: Path, rel: str) -> bool:
+    """Make the folder ``rel`` goes into inside ``outdir``; False if a file is in the way."""
+    try:
+        (outdir / rel).parent.mkdir(parents=True, exist_ok=True)
+        return True
+    except OSError:
+        return False
 
 
 def recover(outdir: Path) -> list[Path]:
@@ -290,16 +327,23 @@ def recover(outdir: Path) -> list[Path]:
             os.rename(retired, outdir)  # killed between the two renames: the old output returns
         else:
             kept += [k for k in [dispose(retired, outdir)] if k]
-    for leftover in sorted(outdir.parent.glob(f".{outdir.name}.{STAGING}-*")):
+    for leftover in sorted(outdir.parent.glob(f".{glob.escape(outdir.name)}.{STAGING}-*")):
         if leftover.is_dir() and not leftover.is_symlink():
             kept += [k for k in [dispose(leftover, outdir)] if k]
     return kept
 
 
 def new_staging(outdir: Path) -> Path:
+    """A new staging folder beside ``outdir``, with its permissions (or the umask's)."""
     staging = outdir.parent / f".{outdir.name}.{STAGING}-{secrets.token_hex(4)}"
     staging.mkdir(mode=0o777)  # the umask applies, as for any directory a command makes
-    write_marker(staging, {}, complete=False)
+    try:
+        if outdir.is_dir():
+            os.chmod(staging, stat.S_IMODE(outdir.stat().st_mode))
+        write_marker(staging, {}, complete=False)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # brand new and ours alone
+        raise
     return staging
 
 

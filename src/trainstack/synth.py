@@ -94,10 +94,10 @@ def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | No
     with outdir_lib.locked(outdir):
         try:
             kept += outdir_lib.recover(outdir)
+            marker = outdir_lib.check_replaceable(outdir)
         except OSError as exc:
-            raise SynthError(f"cannot clean up after an earlier run beside {outdir}: "
-                             f"{exc.strerror or exc}") from None
-        marker = outdir_lib.check_replaceable(outdir)
+            raise SynthError(f"cannot read {outdir} or clean up after an earlier run beside "
+                             f"it: {exc.strerror or exc}") from None
         try:
             staging = outdir_lib.new_staging(outdir)
         except OSError as exc:

@@ -33,10 +33,12 @@ from trainstack.atomic import write_atomic
 from trainstack.catalog.vm import Catalog, VmSize
 from trainstack.errors import TrainstackError
 from trainstack.limits import (
+    NUMBER_MAX_CHARS,
     REFRESH_ATTEMPTS,
     REFRESH_BACKOFF_MAX_SECONDS,
     REFRESH_BACKOFF_SECONDS,
     REFRESH_DEADLINE_SECONDS,
+    REFRESH_PRICE_MAX_USD,
     REPORT_PAGE_MAX_BYTES,
 )
 
@@ -143,7 +145,7 @@ def _page(fetcher: Fetcher, region: str, url: str, params: dict[str, str] | None
             continue
         if status != 200:
             raise _error(region, f"page {number}: HTTP {status}")
-        return _json_object(_body(response, region, number), region, number)
+        return _json_object(_body(response, fetcher, region, number), region, number)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -157,12 +159,18 @@ def _retry_after(header: str | None, backoff: float) -> float:
     return min(seconds, REFRESH_BACKOFF_MAX_SECONDS)
 
 
-def _body(response: Any, region: str, number: int) -> bytes:
+def _body(response: Any, fetcher: Fetcher, region: str, number: int) -> bytes:
+    """The body, within the size limit and the deadline (checked between reads; one read
+    waits at most the request's timeout, itself no longer than what is left)."""
+    assert fetcher.deadline is not None
     chunks, size = [], 0
     for chunk in response.iter_content(chunk_size=1 << 16):
         size += len(chunk)
         if size > REPORT_PAGE_MAX_BYTES:
             raise _error(region, f"page {number} is over {REPORT_PAGE_MAX_BYTES:,} bytes")
+        if fetcher.clock() > fetcher.deadline:
+            raise _error(region, f"the refresh took longer than {REFRESH_DEADLINE_SECONDS:g} s "
+                                 f"(page {number} was still arriving)")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -171,9 +179,15 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _bounded_int(text: str) -> int:
+    if len(text) > NUMBER_MAX_CHARS:
+        raise ValueError(f"a number of {len(text):,} digits")
+    return int(text)
+
+
 def _json_object(body: bytes, region: str, number: int) -> dict[str, Any]:
     try:
-        page = json.loads(body, parse_constant=_no_constant)
+        page = json.loads(body, parse_constant=_no_constant, parse_int=_bounded_int)
     except (ValueError, RecursionError) as exc:
         raise _error(region, f"page {number} is not JSON ({' '.join(str(exc).split())[:200]})"
                      ) from None
@@ -207,9 +221,10 @@ def _checked(item: Any, region: str, where: str) -> dict[str, Any]:
             raise _error(region, f"{where}: {key} must be text (got {_kind(item.get(key))})")
     price = item.get("retailPrice")
     if isinstance(price, bool) or not isinstance(price, (int, float)) \
-            or not math.isfinite(price) or price < 0:
-        raise _error(region, f"{where}: retailPrice must be a finite number of at least 0 "
-                             f"(got {price!r:.40})")
+            or (isinstance(price, float) and not math.isfinite(price)) \
+            or not 0 <= price <= REFRESH_PRICE_MAX_USD:
+        raise _error(region, f"{where}: retailPrice must be a finite number from 0 to "
+                             f"{REFRESH_PRICE_MAX_USD:,} (got {str(price)[:40]})")
     return item
 
 

@@ -156,6 +156,7 @@ def stack_metadata(profile: WorkloadProfile, selection: Selection) -> dict:
         "region": selection.region,
         "network": profile.constraints.network,
         "estimated_monthly_usd": selection.estimated_monthly_usd,
-        "monthly_budget_usd": profile.constraints.monthly_budget_usd,
+        # "none", not null: the engine drops nulls, and a missing field must stay a finding
+        "monthly_budget_usd": profile.constraints.monthly_budget_usd or "none",
         "suppressions": [s.model_dump(exclude_none=True) for s in profile.suppressions],
     }

@@ -65,9 +65,9 @@ CDK_TOKEN_MARKER = "{TfToken["
 
 
 # Control characters (Unicode category Cc: C0, DEL, C1), lone surrogates (Cs) and the
-# bidirectional overrides and isolates; tab and newline are fine in free text.
-_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-                          "\ud800-\udfff]")
+# bidirectional marks, overrides and isolates; tab and newline are fine in free text.
+_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                          "\u2066-\u2069\ud800-\udfff]")
 
 
 def _plain_text(value: str) -> str:

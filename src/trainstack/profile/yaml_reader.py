@@ -139,7 +139,10 @@ class _Walker:
         if tag == f"{_CORE}null":
             return None
         if tag == f"{_CORE}bool":
-            return bool(self.constructor.construct_yaml_bool(node))
+            try:
+                return bool(self.constructor.construct_yaml_bool(node))
+            except Exception:  # an explicit !!bool on text that is no boolean
+                raise self.fail(node, path, f"is not true or false (got {text!r})") from None
         if tag in (f"{_CORE}int", f"{_CORE}float"):
             if len(text) > NUMBER_MAX_CHARS:
                 raise self.fail(node, path, f"a number of {len(text):,} characters is too large "
@@ -147,7 +150,7 @@ class _Walker:
             try:
                 value = (self.constructor.construct_yaml_int(node) if tag.endswith("int")
                          else self.constructor.construct_yaml_float(node))
-            except (ValueError, TypeError, ArithmeticError):
+            except Exception:  # an explicit !!int / !!float on text that is no number
                 raise self.fail(node, path, f"is not a number (got {text!r})") from None
             if isinstance(value, float) and not math.isfinite(value):
                 raise self.fail(node, path, f"must be a finite number (got {text})")

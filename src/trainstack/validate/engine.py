@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from trainstack.errors import TrainstackError
-from trainstack.profile.models import UNSUPPRESSIBLE_PREFIXES
 from trainstack.validate.model import Finding, Level, Report, Resource, Rule, Stack
 from trainstack.validate.reader import read_document
 from trainstack.validate.rules import RULES
@@ -42,8 +41,6 @@ def load_stacks(directory: Path) -> list[Stack]:
         raise TrainstackError(f"{directory}: no stacks/*/cdk.tf.json to validate")
     stacks = []
     for entry in sorted(stacks_dir.iterdir()):
-        if entry.name.startswith("."):
-            continue
         if entry.is_symlink() and not entry.exists():
             raise TrainstackError(f"{entry}: a symbolic link to nothing (dangling or looping); "
                                   "remove it or point it at a stack")
@@ -52,11 +49,26 @@ def load_stacks(directory: Path) -> list[Stack]:
         document_path = entry / "cdk.tf.json"
         if not document_path.exists() and not document_path.is_symlink():
             continue  # not a stack: e.g. the state synth kept of a stack no longer synthesized
-        stacks.append(Stack.from_document(entry.name, str(document_path),
-                                          read_document(document_path)))
+        stacks.append(read_stack_folder(entry, document_path))
     if not stacks:
         raise TrainstackError(f"{directory}: no stacks/*/cdk.tf.json to validate")
     return stacks
+
+
+def read_stack_folder(folder: Path, document_path: Path) -> Stack:
+    """The stack as terraform sees the folder: cdk.tf.json and every other *.tf.json in
+    it (hand-written additions and override files); *.tf files (HCL) are listed as unread
+    (TS-META-004), since terraform reads them too."""
+    extras, hcl = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name == "cdk.tf.json" or path.name.startswith("."):
+            continue  # terraform skips dotfiles too
+        if path.name.endswith(".tf.json"):
+            extras.append((path.name, read_document(path)))
+        elif path.name.endswith(".tf"):
+            hcl.append(path.name)
+    return Stack.from_files(folder.name, str(document_path), read_document(document_path),
+                            extras, hcl)
 
 
 def validate(stacks: list[Stack], pack: str = "baseline") -> Report:
@@ -103,7 +115,7 @@ def suppress(stack: Stack, findings: Iterable[Finding]) -> list[Finding]:
     for f in findings:
         match = next((s for s in stack.meta.suppressions if s.rule == f.rule
                       and s.resource in (None, f.resource)), None)
-        if match is not None and not f.rule.startswith(UNSUPPRESSIBLE_PREFIXES):
+        if match is not None:  # the model refuses suppressions of TS-META-*/TS-ENGINE-*
             f = Finding(**{**f.__dict__, "suppressed": True, "reason": match.reason})
         out.append(f)
     return out

@@ -28,11 +28,9 @@ FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "region": (AzureRegion, ("TS-SKU-003",)),
     "network": (Literal["public", "private"], ("TS-SEC-011",)),
     "estimated_monthly_usd": (Annotated[Number, Field(ge=0)], ("TS-COST-001",)),
-    "monthly_budget_usd": (Annotated[Number, Field(gt=0)] | None, ("TS-COST-001",)),
+    "monthly_budget_usd": (Annotated[Number, Field(gt=0)] | Literal["none"], ("TS-COST-001",)),
     "suppressions": (list[Any], ("every suppression",)),
 }
-# the engine leaves out null values: no budget is written as no field
-OPTIONAL = frozenset({"monthly_budget_usd"})
 _ADAPTERS = {name: TypeAdapter(kind, config={"strict": True}) for name, (kind, _) in
              FIELDS.items()}
 
@@ -61,9 +59,6 @@ def read_metadata(document: dict[str, Any], path: str) -> Metadata:
     problems: list[str] = []
     for name, (_, affects) in FIELDS.items():
         needs = f"; {', '.join(affects)} cannot run" if affects else ""
-        if name not in raw and name in OPTIONAL:
-            values[name] = None
-            continue
         if name not in raw:
             problems.append(f"metadata field '{name}' is missing{needs}")
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from trainstack.tftemplate import referenced_addresses
@@ -58,6 +59,8 @@ class Stack:
     document: dict[str, Any]
     resources: dict[str, Resource] = field(default_factory=dict)  # by address
     meta: Metadata = field(default_factory=lambda: Metadata(present=False))
+    files: tuple[str, ...] = ()  # other *.tf.json files of the folder, read with cdk.tf.json
+    unread: tuple[str, ...] = ()  # files terraform reads that validation cannot (HCL *.tf)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # rules' shared work
 
     @classmethod
@@ -76,6 +79,45 @@ class Stack:
                                       key=lambda kv: (kv[1].is_data, kv[1].type, kv[1].name)))
         return stack
 
+    @classmethod
+    def from_files(cls, name: str, path: str, document: dict[str, Any],
+                   extras: list[tuple[str, dict[str, Any]]], unread: list[str]) -> Stack:
+        """A stack of several files, merged as terraform merges a module's files: other
+        files add blocks (a resource defined twice is an error), override files
+        (``override.tf.json``, ``*_override.tf.json``) replace the top-level arguments of
+        the resources they name (developer.hashicorp.com/terraform/language/files/override).
+        The metadata comes from cdk.tf.json alone."""
+        from trainstack.validate.reader import StackError, labelled_blocks
+
+        merged = dict(document)
+        overrides = []
+        for file_name, extra in extras:
+            if file_name == "override.tf.json" or file_name.endswith("_override.tf.json"):
+                overrides.append((file_name, extra))
+                continue
+            for key, value in extra.items():
+                if key != "//":
+                    merged[key] = _combined(merged.get(key), value)
+        stack = cls.from_document(name, path, merged)
+        stack.meta = read_metadata(document, path)
+        for file_name, extra in overrides:
+            where = f"{Path(path).parent / file_name}"
+            for kind, is_data in (("resource", False), ("data", True)):
+                for terraform_type, local, body in labelled_blocks(extra, kind, where):
+                    address = f"{'data.' if is_data else ''}{terraform_type}.{local}"
+                    base = stack.resources.get(address)
+                    if base is None:
+                        raise StackError(f"{where}: {kind}.{terraform_type}.{local}: overrides "
+                                         "nothing (terraform reports a missing base resource)")
+                    stack.resources[address] = Resource(terraform_type, local,
+                                                        {**base.body, **body}, is_data)
+            for key, value in extra.items():  # outputs, locals, providers: read for TS-SEC-014
+                if key not in ("//", "resource", "data"):
+                    stack.document[key] = _combined(stack.document.get(key), value)
+        stack.files = tuple(file_name for file_name, _ in extras)
+        stack.unread = tuple(unread)
+        return stack
+
     @property
     def metadata(self) -> Metadata:
         """The valid metadata fields (``.get``); problems are TS-META findings."""
@@ -84,24 +126,33 @@ class Stack:
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources.values() if r.type in types)
 
-    def referenced(self, value: Any) -> Iterator[str]:
-        """Addresses a value refers to through ${...} interpolations."""
+    def referenced(self, value: Any, body: bool = False) -> Iterator[str]:
+        """Addresses a value refers to through ${...} interpolations (``body``: value is a
+        block body, whose own ``"//"`` is a comment; anywhere else ``"//"`` is evaluated)."""
         if isinstance(value, str):
             if "{" in value:
                 yield from referenced_addresses(value)
         elif isinstance(value, dict):
             for key, v in value.items():
-                if key != "//":
+                if key != "//" or not body:
                     yield from self.referenced(v)
         elif isinstance(value, list):
             for v in value:
-                yield from self.referenced(v)
+                yield from self.referenced(v, body)
 
     def resolve(self, value: Any) -> Resource | None:
         """The resource a reference like ${type.name.id} points at."""
         for address in self.referenced(value):
             return self.resources.get(address)
         return None
+
+
+def _combined(first: Any, second: Any) -> Any:
+    """Two values of one top-level key, as the array form Terraform reads as both."""
+    if first is None:
+        return second
+    return (first if isinstance(first, list) else [first]) + (
+        second if isinstance(second, list) else [second])
 
 
 ResourceCheck = Callable[[Resource, Stack], Iterable[str]]

@@ -380,18 +380,18 @@ def _is_literal_secret(value: Any) -> bool:
     return isinstance(value, str) and value != "" and not is_reference_only(value)
 
 
-def _secret_keys(value: Any, path: str = "") -> Iterator[str]:
+def _secret_keys(value: Any, path: str = "", body: bool = True) -> Iterator[str]:
     if isinstance(value, dict):
         for k, v in value.items():
-            if k == "//":
-                continue
+            if k == "//" and body:
+                continue  # a comment only directly in a block body (see _strings)
             where = f"{path}.{k}" if path else k
             if k in SECRET_ARGUMENTS and _is_literal_secret(v):
                 yield where
-            yield from _secret_keys(v, where)
+            yield from _secret_keys(v, where, False)
     elif isinstance(value, list):
         for v in value:
-            yield from _secret_keys(v, path)
+            yield from _secret_keys(v, path, body)
 
 
 @resource_rule("TS-SEC-013", "No literal secrets in the configuration",
@@ -431,7 +431,7 @@ _ADDRESS = re.compile(r"^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+$")
             "a reference to a missing element fails at plan time", "error")
 def _references(stack: Stack) -> Iterator[tuple[str, str]]:
     for r in stack.resources.values():
-        for address in sorted(set(stack.referenced(r.body))):
+        for address in sorted(set(stack.referenced(r.body, body=True))):
             if address not in stack.resources:
                 yield r.address, f"refers to {address}, which the stack does not define"
 
@@ -458,18 +458,24 @@ LITERAL_ARGUMENTS = frozenset({"description", "friendly_name", "display_name", "
 _SHOWN = 80
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """(path, string) of every string Terraform evaluates: values and keys, no "//"."""
+def _strings(value: Any, path: str, body: bool = True) -> Iterator[tuple[str, str]]:
+    """(path, string) of every string Terraform evaluates: values and keys.
+
+    ``"//"`` is a comment only where Terraform reads a block body; inside an argument's
+    value (``tags``, an output's value, a local) it is an ordinary key that is evaluated.
+    Without the provider schema a nested object could be either, so below the top of a
+    body every ``"//"`` is read as evaluated (flagged rather than missed).
+    """
     if isinstance(value, dict):
         for key, item in value.items():
-            if key == "//":
+            if key == "//" and body:
                 continue
             where = f"{path}.{key}" if path else key
             yield where, key
-            yield from _strings(item, where)
+            yield from _strings(item, where, False)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _strings(item, f"{path}[{i}]")
+            yield from _strings(item, f"{path}[{i}]", body)
     elif isinstance(value, str):
         yield path, value
 
@@ -491,7 +497,10 @@ def _evaluated(stack: Stack) -> Iterator[tuple[str, str, str]]:
                         continue
                     address = f"{kind}.{label}" if kind not in ("locals", "terraform") else kind
                     yield address, label, label
-                    for path, text in _strings(body, label if address == kind else ""):
+                    # output/provider/variable/module bodies are block bodies; a local's
+                    # value and the terraform block's settings are read whole
+                    for path, text in _strings(body, label if address == kind else "",
+                                               address != kind):
                         yield address, path, text
             elif isinstance(block, str):
                 yield kind, "", block
@@ -538,6 +547,33 @@ def _path_keys(path: str) -> set[str]:
     return {part.split("[")[0] for part in path.split(".")}
 
 
+# -- TS-SEC-015: code that runs when terraform plans or applies -----------------------------------
+
+# Data sources that act during `terraform plan`: `external` runs a program on the runner,
+# `http` fetches a URL (and can send what it reads elsewhere).
+PLAN_TIME_DATA_SOURCES = {"external": "runs a program on the runner during plan",
+                          "http": "fetches a URL during plan"}
+
+
+@stack_rule("TS-SEC-015", "Nothing runs on the runner but the providers",
+            "trainstack stacks use only the azurerm, azapi and databricks providers; an "
+            "`external` or `http` data source, a provisioner (local-exec, remote-exec, file) "
+            "or a module (code from elsewhere) runs or fetches things on the CI runner that "
+            "no rule can see", "error")
+def _runs_code(stack: Stack) -> Iterator[tuple[str, str]]:
+    for r in stack.resources.values():
+        if r.is_data and r.type in PLAN_TIME_DATA_SOURCES:
+            yield r.address, f"data source {r.type} {PLAN_TIME_DATA_SOURCES[r.type]}"
+        if not r.is_data and "provisioner" in r.body:
+            yield r.address, "a provisioner runs commands when the resource is created or destroyed"
+    modules = stack.document.get("module")
+    for block in modules if isinstance(modules, list) else [modules]:
+        if isinstance(block, dict):
+            for label in block:
+                if label != "//":
+                    yield f"module.{label}", "a module brings code validation does not read"
+
+
 # -- TS-META: the stack's own metadata (never suppressed) ------------------------------------
 
 @stack_rule("TS-META-001", "The stack carries trainstack's metadata",
@@ -566,3 +602,13 @@ def _meta_fields(stack: Stack) -> Iterator[tuple[str, str]]:
 def _meta_suppressions(stack: Stack) -> Iterator[tuple[str, str]]:
     for problem in stack.meta.refused:
         yield "", problem
+
+
+@stack_rule("TS-META-004", "Validation reads every file terraform reads in the stack folder",
+            "terraform reads every *.tf and *.tf.json file of the folder; validation reads the "
+            "JSON ones (cdk.tf.json, additions, overrides) but not HCL, so a *.tf file could "
+            "change the stack unseen", "error")
+def _unread_files(stack: Stack) -> Iterator[tuple[str, str]]:
+    for name in stack.unread:
+        yield "", (f"{name} is HCL, which validation does not read, and terraform applies it "
+                   "with the stack; write it as .tf.json or move it out of the folder")
