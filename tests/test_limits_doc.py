@@ -26,6 +26,7 @@ def test_every_file_and_structure_limit_is_documented():
         f"`reason` 10 to {limits.REASON_MAX_CHARS:,}",
         f"`alert_email` {limits.EMAIL_MAX_CHARS}",
         f"at most {limits.SUPPRESSIONS_MAX} entries",
+        f"from 0 to {limits.REFRESH_PRICE_MAX_USD:,}",
     ]
     missing = [text for text in expected if text not in DOC]
     assert missing == []
