@@ -93,6 +93,21 @@ def test_hostile_profile_is_a_located_error(extra, expected):
     assert expected in error_of(text + extra)
 
 
+def test_the_models_refuse_infinite_numbers_given_directly():
+    """The models are an API too (not only behind the YAML reader, which refuses .inf)."""
+    from pydantic import ValidationError
+
+    from trainstack.profile.models import WorkloadProfile
+
+    base = parse_profile(MINIMAL, "p.yaml").model_dump(by_alias=True)
+    for section, key in (("training", "max_hours"), ("data", "size_gb"),
+                         ("constraints", "monthly_budget_usd")):
+        for bad in (math.inf, -math.inf, math.nan):
+            data = {**base, section: {**base[section], key: bad}}
+            with pytest.raises(ValidationError):
+                WorkloadProfile.model_validate(data)
+
+
 def test_duplicate_keys_anywhere_are_located():
     assert error_of(MINIMAL + "team:\n  ml_expertise: low\n  ml_expertise: high\n") == \
         "p.yaml:12: team.ml_expertise: duplicate key (first on line 11)"

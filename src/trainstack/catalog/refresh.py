@@ -220,8 +220,8 @@ def _checked(item: Any, region: str, where: str) -> dict[str, Any]:
         if not isinstance(item.get(key), str):
             raise _error(region, f"{where}: {key} must be text (got {_kind(item.get(key))})")
     price = item.get("retailPrice")
+    # the range check also refuses NaN (no comparison holds) and infinity
     if isinstance(price, bool) or not isinstance(price, (int, float)) \
-            or (isinstance(price, float) and not math.isfinite(price)) \
             or not 0 <= price <= REFRESH_PRICE_MAX_USD:
         raise _error(region, f"{where}: retailPrice must be a finite number from 0 to "
                              f"{REFRESH_PRICE_MAX_USD:,} (got {str(price)[:40]})")
