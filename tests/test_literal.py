@@ -59,24 +59,32 @@ def test_templates_are_read_as_terraform_reads_them():
         parse("${unclosed")
 
 
+def _terraform(workdir: Path, document: dict, *commands: list[str]) -> None:
+    """Write ``document`` as the only configuration in ``workdir`` and run each command."""
+    (workdir / "main.tf.json").write_text(json.dumps(document))
+    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"}
+    for args in (["init", "-input=false"], *commands):
+        done = subprocess.run([TERRAFORM, *args, "-no-color"], cwd=workdir, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+
+
+def _applied_input(workdir: Path, value) -> object:  # noqa: ANN001
+    """What terraform makes of ``value`` as a terraform_data input (it reads it back)."""
+    _terraform(workdir, {"resource": {"terraform_data": {"x": {"input": value}}},
+                         "output": {"o": {"value": "${terraform_data.x.output}"}}},
+               ["apply", "-auto-approve", "-input=false"])
+    out = subprocess.run([TERRAFORM, "output", "-json", "o"], cwd=workdir, capture_output=True,
+                         text=True, timeout=120, env={**os.environ, "CHECKPOINT_DISABLE": "1"})
+    return json.loads(out.stdout)
+
+
 @needs_terraform
 def test_terraform_reads_escaped_text_literally(tmp_path):
     """The terraform binary is the oracle: each escaped string comes back as the original."""
     corpus = _corpus()
-    inputs = {f"k{i}": terraform_value(text) for i, text in enumerate(corpus)}
-    (tmp_path / "main.tf.json").write_text(json.dumps({
-        "resource": {"terraform_data": {"x": {"input": inputs}}},
-        "output": {"o": {"value": "${terraform_data.x.output}"}},
-    }))
-    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"}
-    for args in (["init", "-input=false"], ["apply", "-auto-approve", "-input=false"]):
-        done = subprocess.run([TERRAFORM, *args, "-no-color"], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-    out = subprocess.run([TERRAFORM, "output", "-json", "o"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=120)
-    values = json.loads(out.stdout)
-    assert {k: values[k] for k in inputs} == {f"k{i}": t for i, t in enumerate(corpus)}
+    values = _applied_input(tmp_path, {f"k{i}": terraform_value(t) for i, t in enumerate(corpus)})
+    assert values == {f"k{i}": t for i, t in enumerate(corpus)}
 
 
 # -- every profile string that reaches the JSON -----------------------------------------------
@@ -229,32 +237,16 @@ def test_suppressions_stay_plain_in_the_comment_terraform_ignores():
 @needs_terraform
 def test_terraform_evaluates_a_comment_key_inside_a_value(tmp_path):
     """The premise of TS-SEC-014's "//" handling: in a map value "//" is no comment."""
-    (tmp_path / "main.tf.json").write_text(json.dumps({
-        "resource": {"terraform_data": {"x": {"input": {"//": '${upper("evaluated")}'}}}},
-        "output": {"o": {"value": "${terraform_data.x.output}"}},
-    }))
-    env = {**os.environ, "CHECKPOINT_DISABLE": "1"}
-    for args in (["init", "-input=false"], ["apply", "-auto-approve", "-input=false"]):
-        done = subprocess.run([TERRAFORM, *args, "-no-color"], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-    out = subprocess.run([TERRAFORM, "output", "-json", "o"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=120)
-    assert json.loads(out.stdout) == {"//": "EVALUATED"}
+    assert _applied_input(tmp_path, {"//": '${upper("evaluated")}'}) == {"//": "EVALUATED"}
 
 
 @needs_terraform
 def test_terraform_never_evaluates_the_comment(tmp_path):
-    (tmp_path / "main.tf.json").write_text(json.dumps({
+    _terraform(tmp_path, {
         "//": {"trainstack": {"x": "${file(\"/nonexistent\")}"}},
         "resource": {"terraform_data": {"x": {"//": "${file(\"/nonexistent\")}",
                                                "input": "ok"}}},
-    }))
-    env = {**os.environ, "CHECKPOINT_DISABLE": "1"}
-    for args in (["init", "-input=false"], ["validate"], ["plan", "-input=false"]):
-        done = subprocess.run([TERRAFORM, *args, "-no-color"], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
+    }, ["validate"], ["plan", "-input=false"])
 
 
 def test_only_references_reach_terraform_as_expressions():

@@ -65,13 +65,13 @@ def fetcher(clock: Clock | None = None) -> Fetcher:
     ({"Items": [item(retailPrice=True)]}, "retailPrice must be a finite number"),
     ({"Items": [item(retailPrice=1e308)]}, "retailPrice must be a finite number from 0 to "
                                            "1,000,000 (got 1e+308)"),
-    ({"Items": [item(armSkuName=None)]}, "item 1: armSkuName must be text (got null)"),
-    ({"Items": [item(), item(unitOfMeasure=1)]}, "item 2: unitOfMeasure must be text"),
-    ({"Items": ["Standard_D4s_v3"]}, "item 1: must be an object (got text)"),
-    ({"Items": None}, "page 1: 'Items' must be a list (got null)"),
-    ({}, "'Items' must be a list (got null)"),
-    ([], "page 1 is not a JSON object (got a list)"),
-    ({"Items": [], "NextPageLink": 5}, "NextPageLink must be text"),
+    ({"Items": [item(armSkuName=None)]}, "item 1: armSkuName must be a string (got null)"),
+    ({"Items": [item(), item(unitOfMeasure=1)]}, "item 2: unitOfMeasure must be a string"),
+    ({"Items": ["Standard_D4s_v3"]}, "item 1: must be an object (got a string)"),
+    ({"Items": None}, "page 1: 'Items' must be an array (got null)"),
+    ({}, "'Items' must be an array (got null)"),
+    ([], "page 1 is not a JSON object (got an array)"),
+    ({"Items": [], "NextPageLink": 5}, "NextPageLink must be a string"),
 ])
 @responses.activate
 def test_malformed_pages_are_refused_and_nothing_is_written(tmp_path, page, message):

@@ -43,3 +43,15 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 def xml_safe(text: str) -> str:
     """Text an XML 1.0 document can carry: other characters shown escaped."""
     return _NOT_XML.sub(lambda m: _escaped(m.group()), text)
+
+
+def json_kind(value: object) -> str:
+    """What a JSON value is, for a message: "an object", "an array", "a string", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {dict: "an object", list: "an array", str: "a string"}.get(type(value),
+                                                                    type(value).__name__)

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from trainstack.atomic import write_atomic
 from trainstack.catalog.vm import Catalog, VmSize
 from trainstack.errors import TrainstackError
+from trainstack.text import json_kind
 from trainstack.limits import (
     NUMBER_MAX_CHARS,
     REFRESH_ATTEMPTS,
@@ -101,7 +102,7 @@ def fetch_region(region: str, get: Callable[..., Any] | None = None, *,
         page = _page(fetcher, region, url, params, pages)
         items = page.get("Items")
         if not isinstance(items, list):
-            raise _error(region, f"page {pages}: 'Items' must be a list (got {_kind(items)})")
+            raise _error(region, f"page {pages}: 'Items' must be an array (got {json_kind(items)})")
         for i, item in enumerate(items):
             _take(_checked(item, region, f"page {pages}, item {i + 1}"), on_demand, low)
         url, params = _next_link(page.get("NextPageLink"), region, pages, seen), None
@@ -192,7 +193,7 @@ def _json_object(body: bytes, region: str, number: int) -> dict[str, Any]:
         raise _error(region, f"page {number} is not JSON ({' '.join(str(exc).split())[:200]})"
                      ) from None
     if not isinstance(page, dict):
-        raise _error(region, f"page {number} is not a JSON object (got {_kind(page)})")
+        raise _error(region, f"page {number} is not a JSON object (got {json_kind(page)})")
     return page
 
 
@@ -201,7 +202,8 @@ def _next_link(link: Any, region: str, number: int, seen: set[str]) -> str | Non
     if link is None or link == "":
         return None
     if not isinstance(link, str):
-        raise _error(region, f"page {number}: NextPageLink must be text (got {_kind(link)})")
+        raise _error(region, f"page {number}: NextPageLink must be a string "
+                             f"(got {json_kind(link)})")
     parts, api = urlsplit(link), urlsplit(RETAIL_PRICES_URL)
     if parts.scheme != "https" or parts.hostname != api.hostname or parts.port not in (None, 443):
         raise _error(region, f"page {number}: NextPageLink points away from {api.hostname} "
@@ -215,10 +217,11 @@ def _next_link(link: Any, region: str, number: int, seen: set[str]) -> str | Non
 
 def _checked(item: Any, region: str, where: str) -> dict[str, Any]:
     if not isinstance(item, dict):
-        raise _error(region, f"{where}: must be an object (got {_kind(item)})")
+        raise _error(region, f"{where}: must be an object (got {json_kind(item)})")
     for key in _TEXT_FIELDS:
         if not isinstance(item.get(key), str):
-            raise _error(region, f"{where}: {key} must be text (got {_kind(item.get(key))})")
+            raise _error(region, f"{where}: {key} must be a string "
+                                 f"(got {json_kind(item.get(key))})")
     price = item.get("retailPrice")
     # the range check also refuses NaN (no comparison holds) and infinity
     if isinstance(price, bool) or not isinstance(price, (int, float)) \
@@ -226,13 +229,6 @@ def _checked(item: Any, region: str, where: str) -> dict[str, Any]:
         raise _error(region, f"{where}: retailPrice must be a finite number from 0 to "
                              f"{REFRESH_PRICE_MAX_USD:,} (got {str(price)[:40]})")
     return item
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {dict: "an object", list: "a list", str: "text", bool: "a boolean"}.get(
-        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
 
 
 def _take(item: dict, on_demand: dict[str, float], low: dict[str, float]) -> None:

@@ -58,6 +58,7 @@ class Stack:
     path: str  # as given to the user, e.g. cdktf.out/stacks/churn/cdk.tf.json
     document: dict[str, Any]
     resources: dict[str, Resource] = field(default_factory=dict)  # by address
+    # the valid "//".trainstack fields (``meta.get``); its problems are TS-META findings
     meta: Metadata = field(default_factory=lambda: Metadata(present=False))
     files: tuple[str, ...] = ()  # other *.tf.json files of the folder, read with cdk.tf.json
     unread: tuple[str, ...] = ()  # files terraform reads that validation cannot (HCL *.tf)
@@ -117,11 +118,6 @@ class Stack:
         stack.files = tuple(file_name for file_name, _ in extras)
         stack.unread = tuple(unread)
         return stack
-
-    @property
-    def metadata(self) -> Metadata:
-        """The valid metadata fields (``.get``); problems are TS-META findings."""
-        return self.meta
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources.values() if r.type in types)

@@ -30,6 +30,7 @@ from typing import Any
 from trainstack.errors import TrainstackError
 from trainstack.inputs import read_text
 from trainstack.limits import JSON_MAX_DEPTH, NUMBER_MAX_CHARS, STACK_MAX_BYTES
+from trainstack.text import json_kind
 
 
 class StackError(TrainstackError):
@@ -119,7 +120,7 @@ def read_document(path: Path) -> dict[str, Any]:
     text = read_text(path, limit=STACK_MAX_BYTES, what="stack", error=StackError)
     document = parse_json(text, str(path))
     if not isinstance(document, dict):
-        raise StackError(f"{path}: not a Terraform JSON object (got {_kind(document)})")
+        raise StackError(f"{path}: not a Terraform JSON object (got {json_kind(document)})")
     return document
 
 
@@ -151,18 +152,4 @@ def _objects(value: Any, where: str) -> list[dict[str, Any]]:
     if isinstance(value, list) and all(isinstance(v, dict) for v in value):
         return list(value)
     raise StackError(f"{where}: must be an object or an array of objects "
-                     f"(got {_kind(value)})")
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    return "a number"
+                     f"(got {json_kind(value)})")

@@ -159,7 +159,7 @@ def _region_of(r: Resource, stack: Stack) -> str | None:
     parent = stack.resolve(r.get("machine_learning_workspace_id"))
     if parent is not None and isinstance(parent.get("location"), str):
         return parent.get("location")
-    region = stack.metadata.get("region")
+    region = stack.meta.get("region")
     return region if isinstance(region, str) else None
 
 
@@ -349,7 +349,7 @@ PUBLIC_ACCESS_TYPES = ("azurerm_machine_learning_workspace", "azurerm_storage_ac
                "constraints.network: private asks for every data and control endpoint to be "
                "private", "error", PUBLIC_ACCESS_TYPES)
 def _private_means_private(r: Resource, stack: Stack) -> Iterator[str]:
-    if stack.metadata.get("network") == "private" and \
+    if stack.meta.get("network") == "private" and \
             r.get("public_network_access_enabled", True) is not False:
         yield "the profile is private but public_network_access_enabled is not false"
 
@@ -407,7 +407,7 @@ def _literal_secrets(r: Resource, stack: Stack) -> Iterator[str]:
 @stack_rule("TS-COST-001", "The estimated monthly cost fits the profile's budget",
             "a plan over budget should be a decision, not a surprise on the invoice", "error")
 def _budget(stack: Stack) -> Iterator[tuple[str, str]]:
-    meta = stack.metadata
+    meta = stack.meta
     cost, budget = meta.get("estimated_monthly_usd"), meta.get("monthly_budget_usd")
     if isinstance(cost, (int, float)) and isinstance(budget, (int, float)) and cost > budget:
         yield "", f"estimated ${cost:,.2f}/month is over the ${budget:,.2f} budget"
