@@ -10,7 +10,6 @@ not write (terraform state, plans, hand-written .tf.json) are kept (outdir.py).
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,7 +111,14 @@ def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | No
             outdir_lib.write_marker(staging, files, complete=True)
             old = outdir_lib.swap_in(staging, outdir)
         except BaseException as exc:
-            shutil.rmtree(staging, ignore_errors=True)
+            # staging holds the engine's output and links to files that are still in
+            # place (or, interrupted just after the swap, the old output): dispose deletes
+            # only what it can prove is a copy or trainstack's own
+            try:
+                if staging.exists():
+                    kept += [k for k in [outdir_lib.dispose(staging, outdir)] if k]
+            except OSError:
+                pass  # the next run cleans up
             if isinstance(exc, OSError):
                 raise SynthError(f"cannot write {outdir}: {exc.strerror or exc}; the previous "
                                  "output is unchanged") from None
