@@ -33,6 +33,14 @@ RESOURCE_REFERENCE = re.compile(rf"^(data\.)?({_NAME})\.({_NAME}){_STEP}*$")
 _TRAVERSALS_IN = re.compile(rf"(?<![A-Za-z0-9_.\-\]])(data\.)?({_NAME})\.({_NAME})")
 
 
+def is_stack_reference(expression: str) -> bool:
+    """``(data.)type.name(.attr...)``: a reference to one of the stack's resources or data
+    sources (not ``var.x``, ``local.x``, ``path.cwd`` ...): the only expression trainstack
+    writes."""
+    match = RESOURCE_REFERENCE.match(expression)
+    return match is not None and (bool(match.group(1)) or match.group(2) not in RESERVED_ROOTS)
+
+
 class TemplateError(ValueError):
     """A string Terraform cannot read as a template (e.g. an unterminated ``${``)."""
 

@@ -24,7 +24,7 @@ import math
 from typing import Any
 
 from trainstack.errors import SynthError
-from trainstack.tftemplate import RESERVED_ROOTS, RESOURCE_REFERENCE, escape
+from trainstack.tftemplate import escape, is_stack_reference
 
 # The CDK engine resolves "${TfToken[KEY]}" / "#{TfToken[KEY]}" / "&{TfToken[KEY]}" in any
 # string it is given, escaped or not (cdktf lib/tokens/private/encoding.js), so such text
@@ -38,9 +38,8 @@ class Ref(str):
     __slots__ = ()
 
     def __new__(cls, expression: str) -> Ref:
-        match = (RESOURCE_REFERENCE.match(expression[2:-1])
-                 if expression.startswith("${") and expression.endswith("}") else None)
-        if match is None or (not match.group(1) and match.group(2) in RESERVED_ROOTS):
+        if not (expression.startswith("${") and expression.endswith("}")
+                and is_stack_reference(expression[2:-1])):
             raise ValueError(f"not a reference to a stack element: {expression!r}")
         return super().__new__(cls, expression)
 

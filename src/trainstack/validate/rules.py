@@ -20,10 +20,9 @@ from typing import Any
 from trainstack.naming import ABBREVIATIONS, NAME_RULES
 from trainstack.provider_schema import SCHEMA_FILES, Problem, check_element, provider_of
 from trainstack.tftemplate import (
-    RESERVED_ROOTS,
-    RESOURCE_REFERENCE,
     TemplateError,
     is_reference_only,
+    is_stack_reference,
     literal_value,
     parse,
 )
@@ -506,11 +505,6 @@ def _evaluated(stack: Stack) -> Iterator[tuple[str, str, str]]:
                 yield kind, "", block
 
 
-def _is_stack_reference(expression: str) -> bool:
-    match = RESOURCE_REFERENCE.match(expression)
-    return match is not None and (bool(match.group(1)) or match.group(2) not in RESERVED_ROOTS)
-
-
 def _short(text: str) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
 
@@ -534,7 +528,7 @@ def _interpolations(stack: Stack) -> Iterator[tuple[str, str]]:
         for part in parts:
             if part.kind == "directive":
                 yield address, f"{path}: template directive %{{{_short(part.value)}}}"
-            elif part.kind == "interpolation" and not _is_stack_reference(part.value):
+            elif part.kind == "interpolation" and not is_stack_reference(part.value):
                 yield address, (f"{path}: ${{{_short(part.value)}}} is not a reference to one "
                                 "of the stack's elements")
             elif part.kind == "interpolation" and LITERAL_ARGUMENTS.intersection(
