@@ -200,15 +200,14 @@ def check_replaceable(outdir: Path) -> Marker | None:
 
 # -- carrying files trainstack did not write ------------------------------------------------
 
-def carry_over(old: Path, new: Path, marker: Marker | None) -> list[str]:
-    """Hard-link into ``new`` every entry of ``old`` trainstack did not write; their paths.
+def carry_over(old: Path, new: Path, marker: Marker | None) -> None:
+    """Hard-link into ``new`` every entry of ``old`` trainstack did not write.
 
     Folders keep their permissions (a ``chmod 700`` on a folder holding state stays),
     and a folder trainstack did not make is carried even when empty.
     """
     written = set(marker.files) if marker else set()
     ours = {parent.as_posix() for rel in written for parent in Path(rel).parents} - {"."}
-    carried: list[str] = []
     folders: list[tuple[str, Path]] = []
     for rel, path, is_dir in _entries(old):
         if rel == MARKER or rel in written:
@@ -228,11 +227,9 @@ def carry_over(old: Path, new: Path, marker: Marker | None) -> list[str]:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         _link_or_copy(path, target)
-        carried.append(rel)
     for rel, path in folders:  # the folders' own permissions, once their content is in
         if (new / rel).is_dir():
             os.chmod(new / rel, stat.S_IMODE(path.stat().st_mode))
-    return carried
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
