@@ -442,9 +442,13 @@ def _same_region(stack: Stack) -> Iterator[tuple[str, str]]:
     for r in stack.of_type("azurerm_machine_learning_compute_cluster",
                            "azurerm_machine_learning_synapse_spark"):
         ws = stack.resolve(r.get("machine_learning_workspace_id"))
-        if ws is not None and r.get("location") != ws.get("location"):
-            yield r.address, (f"location {r.get('location')} differs from the workspace's "
-                              f"{ws.get('location')}")
+        if ws is None:
+            continue
+        # only literal regions are compared: a reference (say, to the workspace's own
+        # location) is known at apply time, not here
+        here, there = literal(r.get("location")), literal(ws.get("location"))
+        if here is not None and there is not None and here != there:
+            yield r.address, f"location {here} differs from the workspace's {there}"
 
 
 # -- TS-SEC-014: what Terraform would evaluate ------------------------------------------------
