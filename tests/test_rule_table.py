@@ -1,0 +1,351 @@
+"""Every validation rule, branch by branch, through the real `validate` command, baseline pack.
+
+Each row starts from a stored stack (tests/golden/stacks: no Node needed), changes it,
+and pins exactly which unsuppressed findings appear (rule, resource, level) and the
+exit code `trainstack validate` gives for them under the default (baseline) pack:
+1 when an error is left, 0 when only warnings are. Rows with no expected finding are
+the boundaries where a rule must stay quiet.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from trainstack.cli.entry import main
+from trainstack.validate import RULES
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "stacks"
+CLUSTER = "azurerm_machine_learning_compute_cluster.training"
+INSTANCE = "azurerm_machine_learning_compute_instance.development"
+WORKSPACE = "azurerm_machine_learning_workspace.workspace"
+VAULT = "azurerm_key_vault.key_vault"
+STORAGE = "azurerm_storage_account.storage"
+REGISTRY = "azurerm_container_registry.registry"
+POOL = "azurerm_synapse_spark_pool.spark"
+COGNITIVE = "azurerm_cognitive_account.formrecognizer"
+DATABRICKS = "azurerm_databricks_workspace.databricks"
+
+Change = Callable[[dict], None]
+
+
+@cache
+def _stored(stack: str) -> str:
+    return (GOLDEN / stack / "cdk.tf.json").read_text()
+
+
+def _node(doc: dict, address: str) -> dict:
+    kind, name = address.split(".")[-2:]
+    return doc["data" if address.startswith("data.") else "resource"][kind][name]
+
+
+def put(address: str, path: str, value) -> Change:  # noqa: ANN001 - any JSON value
+    """Set ``path`` (dots for nesting) in the body of ``address``."""
+    def change(doc: dict) -> None:
+        node = _node(doc, address)
+        *parents, leaf = path.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = value
+    return change
+
+
+def drop(address: str, path: str) -> Change:
+    def change(doc: dict) -> None:
+        node = _node(doc, address)
+        *parents, leaf = path.split(".")
+        for key in parents:
+            node = node[key]
+        del node[leaf]
+    return change
+
+
+def add(address: str, body: dict) -> Change:
+    kind, name = address.split(".")
+    return lambda doc: doc["resource"].setdefault(kind, {}).__setitem__(name, body)
+
+
+def remove(address: str) -> Change:
+    kind, name = address.split(".")
+    return lambda doc: doc["resource"][kind].pop(name)
+
+
+def meta(key: str, value) -> Change:  # noqa: ANN001
+    return lambda doc: doc["//"]["trainstack"].__setitem__(key, value)
+
+
+def no_suppressions(doc: dict) -> None:
+    doc["//"]["trainstack"]["suppressions"] = []
+
+
+E, W = "error", "warning"
+
+# (row id, stored stack, changes, {(rule, resource): level}); an empty dict: nothing fires.
+TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
+    # -- provider schema ------------------------------------------------------------------
+    ("schema-unknown-argument", "churn", [put(VAULT, "enable_rbac_authorization", True)],
+     {("TS-SCHEMA-001", VAULT): E}),
+    ("schema-missing-required", "churn", [drop(CLUSTER, "vm_size")],
+     {("TS-SCHEMA-002", CLUSTER): E}),
+    ("schema-missing-required-block", "churn", [drop(CLUSTER, "scale_settings")],
+     {("TS-SCHEMA-002", CLUSTER): E}),
+    ("schema-type", "churn", [put(STORAGE, "min_tls_version", 12)],
+     {("TS-SCHEMA-003", STORAGE): E, ("TS-SEC-006", STORAGE): E}),
+    ("schema-nesting", "churn",
+     [put(WORKSPACE, "identity", [{"type": "SystemAssigned"}, {"type": "SystemAssigned"}])],
+     {("TS-SCHEMA-004", WORKSPACE): E}),
+    ("schema-unknown-type", "churn", [add("azurerm_ml_thing.x", {"name": "x"})],
+     {("TS-SCHEMA-005", "azurerm_ml_thing.x"): E}),
+    ("schema-other-provider-not-checked", "churn",
+     [add("random_string.x", {"length": 4})], {}),
+    # -- naming ---------------------------------------------------------------------------
+    ("name-invalid", "churn", [put(STORAGE, "name", "St_Churn")],
+     {("TS-NAME-001", STORAGE): E, ("TS-NAME-002", STORAGE): W}),
+    ("name-too-long", "churn", [put(STORAGE, "name", "st" + "a" * 23)],
+     {("TS-NAME-001", STORAGE): E}),
+    ("name-longest-valid", "churn", [put(STORAGE, "name", "st" + "a" * 22)], {}),
+    ("name-reference-is-unknown", "churn",
+     [put(STORAGE, "name", "${azurerm_resource_group.rg.name}")],
+     {("TS-SEC-014", STORAGE): E}),  # names are literal text: TS-NAME-001 stays quiet
+    ("name-caf-prefix", "churn", [put(VAULT, "name", "vault-churn-dev-1")],
+     {("TS-NAME-002", VAULT): W}),
+    # -- SKUs -------------------------------------------------------------------------------
+    ("priority-spot", "churn", [put(CLUSTER, "vm_priority", "Spot")],
+     {("TS-SKU-001", CLUSTER): E}),
+    ("priority-dedicated", "churn", [put(CLUSTER, "vm_priority", "Dedicated")], {}),
+    ("priority-missing", "churn", [drop(CLUSTER, "vm_priority")],
+     {("TS-SKU-001", CLUSTER): E, ("TS-SCHEMA-002", CLUSTER): E}),
+    ("retired-cluster-size", "vision-defects", [put(CLUSTER, "vm_size", "Standard_NC6s_v3")],
+     {("TS-SKU-002", CLUSTER): E}),
+    ("retired-instance-size", "churn",
+     [put(INSTANCE, "virtual_machine_size", "Standard_NC6s_v3")],
+     {("TS-SKU-002", INSTANCE): E}),
+    ("size-not-in-region", "fraud-private",
+     [put(CLUSTER, "vm_size", "Standard_ND96amsr_A100_v4")], {("TS-SKU-003", CLUSTER): E}),
+    ("size-unknown", "churn", [put(CLUSTER, "vm_size", "Standard_Q4_v9")],
+     {("TS-SKU-003", CLUSTER): E}),
+    ("size-region-from-workspace", "churn",
+     [put(CLUSTER, "location", "${azurerm_machine_learning_workspace.workspace.location}"),
+      put(CLUSTER, "vm_size", "Standard_D2_v2_Promo")], {("TS-SKU-003", CLUSTER): E}),
+    ("cluster-location-by-reference", "churn",
+     [put(CLUSTER, "location", "${azurerm_machine_learning_workspace.workspace.location}")],
+     {}),
+    ("size-region-not-in-catalog", "churn",
+     [put(CLUSTER, "location", "westeurope2"), put(WORKSPACE, "location", "westeurope2"),
+      put(CLUSTER, "vm_size", "Standard_Q4_v9")], {}),
+    ("spark-version", "claims-synapse", [put(POOL, "spark_version", "3.4")],
+     {("TS-SKU-004", POOL): E}),
+    ("spark-gpu-family", "claims-synapse",
+     [put(POOL, "node_size_family", "HardwareAcceleratedGPU")], {("TS-SKU-004", POOL): E}),
+    ("spark-family-none", "claims-synapse", [put(POOL, "node_size_family", "None")], {}),
+    ("spark-node-size", "claims-synapse", [put(POOL, "node_size", "Huge")],
+     {("TS-SKU-004", POOL): E}),
+    ("spark-isolated-node-size", "claims-synapse", [put(POOL, "node_size", "XXXLarge")], {}),
+    ("spark-min-below-3", "claims-synapse", [put(POOL, "auto_scale.min_node_count", 2)],
+     {("TS-SKU-004", POOL): E}),
+    ("spark-min-3", "claims-synapse", [put(POOL, "auto_scale.min_node_count", 3),
+                                       put(POOL, "auto_scale.max_node_count", 3)], {}),
+    ("spark-max-not-a-number", "claims-synapse",
+     [put(POOL, "auto_scale.max_node_count", "nine")],
+     {("TS-SKU-004", POOL): E, ("TS-SCHEMA-003", POOL): E}),
+    ("cognitive-unknown-kind", "invoice-ocr", [put(COGNITIVE, "kind", "Telepathy")],
+     {("TS-SKU-005", COGNITIVE): E}),
+    ("cognitive-retired-kind", "invoice-ocr", [put(COGNITIVE, "kind", "LUIS")],
+     {("TS-SKU-005", COGNITIVE): E}),
+    ("cognitive-unknown-sku", "invoice-ocr", [put(COGNITIVE, "sku_name", "G7")],
+     {("TS-SKU-005", COGNITIVE): E}),
+    ("cognitive-sku-not-for-kind", "invoice-ocr", [put(COGNITIVE, "sku_name", "S3")],
+     {("TS-SKU-005", COGNITIVE): E}),
+    ("cognitive-free-tier", "invoice-ocr", [put(COGNITIVE, "sku_name", "F0")], {}),
+    ("databricks-standard", "clickstream", [put(DATABRICKS, "sku", "standard")],
+     {("TS-SKU-006", DATABRICKS): W}),
+    # -- security ---------------------------------------------------------------------------
+    ("workspace-public-unsuppressed", "churn", [no_suppressions],
+     {("TS-SEC-001", WORKSPACE): W}),
+    ("workspace-public-by-default", "churn",
+     [no_suppressions, drop(WORKSPACE, "public_network_access_enabled")],
+     {("TS-SEC-001", WORKSPACE): W}),
+    ("workspace-private", "churn",
+     [no_suppressions, put(WORKSPACE, "public_network_access_enabled", False)], {}),
+    ("cluster-local-auth", "churn", [put(CLUSTER, "local_auth_enabled", True)],
+     {("TS-SEC-002", CLUSTER): E}),
+    ("instance-local-auth-by-default", "churn", [drop(INSTANCE, "local_auth_enabled")],
+     {("TS-SEC-002", INSTANCE): E}),
+    ("cluster-no-identity", "churn", [drop(CLUSTER, "identity")],
+     {("TS-SEC-003", CLUSTER): E}),
+    ("workspace-identity-without-type", "churn", [put(WORKSPACE, "identity", {})],
+     {("TS-SEC-003", WORKSPACE): E, ("TS-SCHEMA-002", WORKSPACE): E}),
+    ("cognitive-no-identity", "invoice-ocr", [drop(COGNITIVE, "identity")],
+     {("TS-SEC-003", COGNITIVE): E}),
+    ("vault-purge-off", "churn", [put(VAULT, "purge_protection_enabled", False)],
+     {("TS-SEC-004", VAULT): E}),
+    ("vault-purge-unset", "churn", [drop(VAULT, "purge_protection_enabled")],
+     {("TS-SEC-004", VAULT): E}),
+    ("vault-rbac-off", "churn", [put(VAULT, "rbac_authorization_enabled", False)],
+     {("TS-SEC-005", VAULT): E}),
+    ("vault-rbac-unset", "churn", [drop(VAULT, "rbac_authorization_enabled")],
+     {("TS-SEC-005", VAULT): E, ("TS-SCHEMA-002", VAULT): E}),
+    ("storage-tls-1-0", "churn", [put(STORAGE, "min_tls_version", "TLS1_0")],
+     {("TS-SEC-006", STORAGE): E}),
+    ("storage-tls-default", "churn", [drop(STORAGE, "min_tls_version")], {}),
+    ("storage-http-allowed", "churn", [put(STORAGE, "https_traffic_only_enabled", False)],
+     {("TS-SEC-006", STORAGE): E}),
+    ("storage-https-default", "churn", [drop(STORAGE, "https_traffic_only_enabled")], {}),
+    ("storage-public-blobs", "churn", [put(STORAGE, "allow_nested_items_to_be_public", True)],
+     {("TS-SEC-007", STORAGE): E}),
+    ("storage-public-blobs-by-default", "churn",
+     [drop(STORAGE, "allow_nested_items_to_be_public")], {("TS-SEC-007", STORAGE): E}),
+    ("no-diagnostics", "churn", [remove("azurerm_monitor_diagnostic_setting."
+                                        "workspace_diagnostics")],
+     {("TS-SEC-008", WORKSPACE): E}),
+    ("diagnostics-without-logs", "churn",
+     [drop("azurerm_monitor_diagnostic_setting.workspace_diagnostics", "enabled_log")],
+     {("TS-SEC-008", WORKSPACE): E}),
+    ("diagnostics-of-another-resource", "churn",
+     [put("azurerm_monitor_diagnostic_setting.workspace_diagnostics", "target_resource_id",
+          "${azurerm_key_vault.key_vault.id}")], {("TS-SEC-008", WORKSPACE): E}),
+    ("cognitive-keys-on", "invoice-ocr", [put(COGNITIVE, "local_auth_enabled", True)],
+     {("TS-SEC-009", COGNITIVE): E}),
+    ("cognitive-keys-by-default", "invoice-ocr", [drop(COGNITIVE, "local_auth_enabled")],
+     {("TS-SEC-009", COGNITIVE): E}),
+    ("registry-admin", "churn", [put(REGISTRY, "admin_enabled", True)],
+     {("TS-SEC-010", REGISTRY): E}),
+    ("registry-admin-default-off", "churn", [drop(REGISTRY, "admin_enabled")], {}),
+    ("private-vault-public", "fraud-private", [put(VAULT, "public_network_access_enabled", True)],
+     {("TS-SEC-011", VAULT): E}),
+    ("private-storage-public-by-default", "fraud-private",
+     [drop(STORAGE, "public_network_access_enabled")], {("TS-SEC-011", STORAGE): E}),
+    ("private-cognitive-public", "invoice-ocr",
+     [put(COGNITIVE, "public_network_access_enabled", True)], {("TS-SEC-011", COGNITIVE): E}),
+    ("public-profile-public-vault", "churn", [put(VAULT, "public_network_access_enabled", True)],
+     {}),
+    ("no-idle-shutdown", "churn", [remove("azapi_resource_action.development_idle_shutdown")],
+     {("TS-SEC-012", INSTANCE): W}),
+    ("idle-shutdown-other-action", "churn",
+     [put("azapi_resource_action.development_idle_shutdown", "action", "stop")],
+     {("TS-SEC-012", INSTANCE): W}),
+    ("idle-shutdown-of-nothing", "churn",
+     [put("azapi_resource_action.development_idle_shutdown", "resource_id",
+          "${azurerm_machine_learning_compute_cluster.training.id}")],
+     {("TS-SEC-012", INSTANCE): W}),
+    ("literal-password", "churn",
+     [put(CLUSTER, "ssh", {"admin_username": "azureuser", "admin_password": "hunter2!"})],
+     {("TS-SEC-013", CLUSTER): E}),
+    ("literal-numeric-key", "churn", [put(CLUSTER, "ssh", {"key_value": 1234})],
+     {("TS-SEC-013", CLUSTER): E, ("TS-SCHEMA-002", CLUSTER): E,
+      ("TS-SCHEMA-003", CLUSTER): E}),
+    ("secret-template-with-literal", "churn",
+     [put(CLUSTER, "ssh", {"admin_username": "a", "admin_password": 'x${var.p}'})],
+     {("TS-SEC-013", CLUSTER): E, ("TS-SEC-014", CLUSTER): E}),
+    ("secret-by-reference", "churn",
+     [put(CLUSTER, "ssh", {"admin_username": "a",
+                           "admin_password": "${azurerm_key_vault.key_vault.id}"})], {}),
+    # -- cost ----------------------------------------------------------------------------------
+    ("over-budget", "churn", [meta("monthly_budget_usd", 52.24)], {("TS-COST-001", ""): E}),
+    ("exactly-the-budget", "churn", [meta("monthly_budget_usd", 52.25)], {}),
+    ("no-budget", "churn", [meta("monthly_budget_usd", "none")], {}),
+    ("cluster-min-1", "churn", [put(CLUSTER, "scale_settings.min_node_count", 1)],
+     {("TS-COST-002", CLUSTER): W}),
+    ("cluster-min-0", "churn", [put(CLUSTER, "scale_settings.min_node_count", 0)], {}),
+    # -- cross-resource --------------------------------------------------------------------------
+    ("dangling-reference", "churn",
+     [put(WORKSPACE, "key_vault_id", "${azurerm_key_vault.other.id}")],
+     {("TS-XRES-001", WORKSPACE): E}),
+    ("dangling-data-reference", "churn",
+     [put(WORKSPACE, "key_vault_id", "${data.azurerm_key_vault.other.id}")],
+     {("TS-XRES-001", WORKSPACE): E}),
+    ("cluster-other-region", "churn", [put(CLUSTER, "location", "northeurope")],
+     {("TS-XRES-002", CLUSTER): E}),
+    # -- what terraform would evaluate ----------------------------------------------------------
+    ("function-in-description", "churn",
+     [put(WORKSPACE, "description", '${file("/home/runner/.ssh/id_rsa")}')],
+     {("TS-SEC-014", WORKSPACE): E}),
+    ("interpolation-in-tags", "churn", [put(WORKSPACE, "tags.owner", "${path.cwd}")],
+     {("TS-SEC-014", WORKSPACE): E}),
+    ("escaped-text", "churn", [put(WORKSPACE, "description", "$${not evaluated}")], {}),
+    ("provisioner", "churn",
+     [add("terraform_data.run", {"provisioner": [{"local-exec": {"command": "env"}}]})],
+     {("TS-SEC-015", "terraform_data.run"): E}),
+    ("external-data", "churn",
+     [lambda doc: doc.setdefault("data", {}).setdefault("external", {}).__setitem__(
+         "x", {"program": ["sh"]})], {("TS-SEC-015", "data.external.x"): E}),
+    ("module", "churn", [lambda doc: doc.__setitem__("module", {"m": {"source": "./m"}})],
+     {("TS-SEC-015", "module.m"): E}),
+    # -- metadata ---------------------------------------------------------------------------------
+    ("no-metadata", "churn", [lambda doc: doc["//"].pop("trainstack")],
+     {("TS-META-001", ""): E, ("TS-SEC-001", WORKSPACE): W}),  # its suppressions went too
+    ("metadata-field", "fraud-private", [meta("network", "internet")],
+     {("TS-META-002", ""): E}),
+    ("metadata-budget-deleted", "churn",
+     [lambda doc: doc["//"]["trainstack"].pop("monthly_budget_usd")], {("TS-META-002", ""): E}),
+    ("suppression-without-resource-ok", "churn",
+     [meta("suppressions", [{"rule": "TS-SEC-001", "reason": "reached from the office"}])], {}),
+    ("suppression-of-validation-itself", "churn",
+     [no_suppressions, meta("suppressions", [{"rule": "TS-META-001", "reason": "x"}])],
+     {("TS-META-003", ""): E, ("TS-SEC-001", WORKSPACE): W}),
+    ("hcl-file-beside", "churn", [], {("TS-META-004", ""): E}),  # main.tf written below
+]
+
+
+def _findings(tmp_path: Path, capsys, doc: dict, name: str, hcl: bool) -> tuple[int, list]:
+    folder = tmp_path / "out" / "stacks" / name
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text(json.dumps(doc, indent=2))
+    if hcl:
+        (folder / "main.tf").write_text('output "x" { value = 1 }\n')
+    code = main(["validate", str(tmp_path / "out"), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    return code, json.loads(out)["findings"]
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[r[0] for r in TABLE])
+def test_rule_branch(tmp_path, capsys, row):
+    row_id, stack, changes, expected = row
+    doc = json.loads(_stored(stack))
+    for change in changes:
+        change(doc)
+    code, findings = _findings(tmp_path, capsys, doc, stack, row_id == "hcl-file-beside")
+    live = {(f["rule"], f["resource"]): f["level"] for f in findings if not f["suppressed"]}
+    assert live == expected
+    assert code == (1 if "error" in expected.values() else 0)
+    for f in findings:
+        assert f["message"] and f["stack"] == stack
+
+
+@pytest.mark.parametrize("stack", sorted(p.name for p in GOLDEN.iterdir() if p.is_dir()))
+def test_stored_stacks_are_clean(tmp_path, capsys, stack):
+    code, findings = _findings(tmp_path, capsys, json.loads(_stored(stack)), stack, False)
+    assert [f for f in findings if not f["suppressed"]] == [] and code == 0
+
+
+def test_every_rule_has_a_branch_row():
+    fired = {rule for *_, expected in TABLE for rule, _ in expected}
+    assert fired == set(RULES)
+
+
+def test_levels_in_the_table_are_the_rules_levels():
+    """One place pins each rule's baseline level: a change of level shows up here too."""
+    pinned = {rule: level for *_, expected in TABLE for (rule, _), level in expected.items()}
+    assert pinned == {rule_id: rule.level for rule_id, rule in RULES.items()}
+
+
+def test_strict_pack_turns_each_warning_row_into_exit_1(tmp_path, capsys):
+    for row_id, stack, changes, expected in TABLE:
+        if not expected or "error" in expected.values():
+            continue
+        doc = copy.deepcopy(json.loads(_stored(stack)))
+        for change in changes:
+            change(doc)
+        folder = tmp_path / row_id / "stacks" / stack
+        folder.mkdir(parents=True)
+        (folder / "cdk.tf.json").write_text(json.dumps(doc))
+        code = main(["validate", str(tmp_path / row_id), "--pack", "strict", "--format", "json"])
+        findings = json.loads(capsys.readouterr().out)["findings"]
+        assert code == 1, row_id
+        assert {f["level"] for f in findings if not f["suppressed"]} == {"error"}, row_id
