@@ -11,16 +11,23 @@ import os
 import sys
 
 
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default: the process's) and return the exit code."""
     args = sys.argv[1:] if argv is None else argv
-    # `synth` spends most of a cold run starting the CDK engine (node + jsii);
-    # start it before the CLI itself is imported so the two overlap.
-    if args[:1] == ["synth"] and not any(a.split("=")[0] == "--engine" for a in args):
-        from trainstack.constructs import engine
+    try:
+        # `synth` spends most of a cold run starting the CDK engine (node + jsii);
+        # start it before the CLI itself is imported so the two overlap.
+        if args[:1] == ["synth"] and not any(a.split("=")[0] == "--engine" for a in args):
+            from trainstack.constructs import engine
 
-        engine.preload(os.environ.get("TRAINSTACK_ENGINE", "cdktf"))
-    from trainstack.cli.main import run
-
+            engine.preload(os.environ.get("TRAINSTACK_ENGINE", "cdktf"))
+        from trainstack.cli.main import run
+    except KeyboardInterrupt:  # Ctrl-C while starting up: nothing was written yet
+        sys.stderr.write("error: interrupted\n")
+        return INTERRUPTED
     return run(args)
 
 

@@ -238,6 +238,7 @@ def schema_cmd() -> None:
 
 
 INTERNAL_ERROR = 3  # a bug in trainstack, never "findings" (1) nor "bad input" (2)
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -251,13 +252,15 @@ def run(argv: list[str] | None = None) -> int:
         output.error(*exc.lines)
         return exc.exit_code
     except SystemExit as exc:
+        if exc.code == INTERRUPTED:  # click turns Ctrl-C inside a command into exit 130
+            output.error("interrupted")
         if exc.code is None or isinstance(exc.code, int):
             return exc.code or 0
         output.error(str(exc.code))
         return 1
     except KeyboardInterrupt:
         output.error("interrupted")
-        return 130
+        return INTERRUPTED
     except Exception as exc:  # a bug: say so plainly, with a documented exit code
         if os.environ.get("TRAINSTACK_DEBUG"):
             raise

@@ -1,0 +1,137 @@
+"""The installed `trainstack` command as CI runs it: exit codes, stdout and stderr of the process.
+
+docs/profile-v1.md: 0 success, 1 the command ran and found problems, 2 bad input or
+usage, 3 a bug in trainstack, 130 interrupted. These run the console script itself
+(not `main()` in-process), so its own exit path is what is tested.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, PROFILES, ROOT
+
+EXE = shutil.which("trainstack", path=str(Path(sys.executable).parent)) or "trainstack"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def trainstack(*args: str, cwd: Path = ROOT, env: dict | None = None
+               ) -> subprocess.CompletedProcess:
+    return subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env={**os.environ, "TRAINSTACK_DEBUG": "", **(env or {})})
+
+
+def test_select_exit_0_prints_exactly_the_stored_json():
+    done = trainstack("select", str(ROOT / "profiles" / "churn.yaml"))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (GOLDEN / "select" / "churn.json").read_text()
+
+
+def test_select_strict_over_budget_exit_1(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(MINIMAL + "training:\n  max_hours: 100\n  runs_per_month: 30\n"
+                    "constraints:\n  monthly_budget_usd: 1\n")
+    assert trainstack("select", str(path)).returncode == 0
+    done = trainstack("select", str(path), "--strict")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["within_budget"] is False
+
+
+def test_bad_field_exit_2_names_file_line_and_field(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(MINIMAL.replace("size_gb: 1", "size_gb: -3"))
+    done = trainstack("select", str(path))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"error: {path}:9: data.size_gb: must be greater than 0 (got -3)\n"
+
+
+@pytest.mark.parametrize("tail, line", [
+    ("training: [unclosed\n", 11),         # the parser stops at the end of the file
+    ("training:\n  max_hours: 2\n\tbad: 1\n", 12),  # a tab where indentation belongs
+    ("team: {prefers: [ui}\n", 10),
+])
+def test_yaml_syntax_error_exit_2_on_its_line(tmp_path, tail, line):
+    path = tmp_path / "p.yaml"
+    path.write_text(MINIMAL + tail)
+    done = trainstack("select", str(path))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith(f"error: {path}:{line}: YAML syntax error: ")
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_missing_profile_exit_2(tmp_path):
+    done = trainstack("select", str(tmp_path / "nope.yaml"))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("error: ") and "nope.yaml" in done.stderr
+
+
+def test_usage_error_exit_2():
+    done = trainstack("select", "--no-such-option", str(PROFILES[0]))
+    assert done.returncode == 2 and done.stdout == ""
+    assert "No such option" in done.stderr
+
+
+def test_validate_exit_0_clean_and_1_on_errors(tmp_path):
+    stack = json.loads((GOLDEN / "stacks" / "churn" / "cdk.tf.json").read_text())
+    folder = tmp_path / "out" / "stacks" / "churn"
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text(json.dumps(stack))
+    done = trainstack("validate", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    stack["resource"]["azurerm_container_registry"]["registry"]["admin_enabled"] = True
+    (folder / "cdk.tf.json").write_text(json.dumps(stack))
+    done = trainstack("validate", str(tmp_path / "out"), "--format", "json")
+    assert done.returncode == 1
+    assert [f["rule"] for f in json.loads(done.stdout)["findings"]
+            if not f["suppressed"]] == ["TS-SEC-010"]
+
+
+def test_validate_missing_directory_exit_2(tmp_path):
+    done = trainstack("validate", str(tmp_path / "none"))
+    assert done.returncode == 2 and "no such directory" in done.stderr
+
+
+def test_a_bug_exits_3_with_a_plain_message(tmp_path):
+    """An unexpected exception anywhere: exit 3, one message, no traceback."""
+    boom = tmp_path / "sitecustomize.py"
+    boom.write_text("import trainstack.synth as s\n"
+                    "def _boom(*a, **k):\n    raise ZeroDivisionError('injected')\n"
+                    "s.select_document = _boom\n")
+    done = trainstack("select", str(PROFILES[0]), env={"PYTHONPATH": str(tmp_path)})
+    assert done.returncode == 3 and done.stdout == ""
+    assert done.stderr.startswith("error: internal error: ZeroDivisionError: injected\n")
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.6])  # while starting up; while synthesizing
+def test_interrupted_synth_exits_130_and_keeps_the_previous_output(tmp_path, delay):
+    out = tmp_path / "o"
+    assert trainstack("synth", str(PROFILES[0]), "--out", str(out), "-q").returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    proc = subprocess.Popen([EXE, "synth", *map(str, PROFILES), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("synth finished before the interrupt arrived")
+    assert proc.returncode == 130, err
+    assert err == "error: interrupted\n"
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_synth_exit_0_writes_the_stored_stacks(tmp_path):
+    done = trainstack("synth", *map(str, PROFILES), "--out", str(tmp_path / "o"))
+    assert done.returncode == 0, done.stderr
+    for path in PROFILES:
+        rel = Path("stacks") / path.stem / "cdk.tf.json"
+        assert (tmp_path / "o" / rel).read_bytes() == (GOLDEN / rel).read_bytes()
