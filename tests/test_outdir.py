@@ -409,3 +409,59 @@ def test_report_paths_that_cannot_be_written_are_exit_2(tmp_path, case):
     assert "Traceback" not in done.stderr and target in done.stderr
     assert "\nold\n" in "\n" + done.stdout  # the previous report is as it was
     assert ".tmp" not in done.stdout  # no temporary file left
+
+
+# -- the final swap ---------------------------------------------------------------------------
+
+def test_the_swap_never_leaves_out_missing(tmp_path, monkeypatch):
+    """Where the kernel has RENAME_EXCHANGE, the old output is replaced in one step: no
+    rename during the run ever leaves OUT absent (a reader never sees no output)."""
+    out = tmp_path / "out"
+    synth([CHURN], out, Settings())
+    seen, exchanged = [], []
+    real_rename, real_exchange = os.rename, outdir_lib.exchange
+
+    def rename(a, b, *args, **kw):
+        real_rename(a, b, *args, **kw)
+        seen.append(out.is_dir())
+
+    def exchange(a, b):
+        real_exchange(a, b)
+        exchanged.append(out.is_dir())
+
+    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(outdir_lib, "exchange", exchange)
+    synth([CHURN, VISION], out, Settings())
+    assert exchanged == [True] and all(seen)
+    assert (out / "stacks" / "vision-defects" / "cdk.tf.json").is_file()
+
+
+@pytest.mark.parametrize("where", ["exchange", "fallback-second-rename"])
+def test_a_failure_at_the_final_swap_keeps_the_previous_output(tmp_path, monkeypatch, where):
+    import errno
+
+    out = tmp_path / "out"
+    synth([CHURN], out, Settings())
+    foreign = _add_foreign(out)
+    before = tree(out)
+    real_rename = os.rename
+
+    if where == "exchange":
+        def exchange(a, b):
+            raise OSError(errno.EIO, "I/O error")
+    else:
+        def exchange(a, b):
+            raise OSError(errno.EINVAL, "no exchange here")
+
+        def rename(a, b, *args, **kw):
+            if Path(b) == out and "staging" in Path(a).name:  # the new output's rename
+                raise OSError(errno.EIO, "I/O error")
+            real_rename(a, b, *args, **kw)
+        monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(outdir_lib, "exchange", exchange)
+    with pytest.raises(SynthError, match="previous output is unchanged"):
+        synth([CHURN, VISION], out, Settings())
+    monkeypatch.undo()
+    assert tree(out) == before
+    assert siblings(out) == []
+    assert all(tree(out)[rel] == content for rel, content in foreign.items())
