@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from test_decision_table import TABLE, profile  # noqa: E402
 
-from trainstack.catalog import load_catalog  # noqa: E402
+from trainstack.catalog import load_facts  # noqa: E402
 from trainstack.errors import SelectionError  # noqa: E402
 from trainstack.select import select  # noqa: E402
 
@@ -35,7 +35,8 @@ def main() -> None:
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    catalog = load_catalog()
+    facts = load_facts()
+    catalog = facts.vms
     load_s = time.perf_counter() - t0
     rows = [changes for _, changes, _ in TABLE if "overrides.region" not in changes]
     profiles = [profile({**changes, "region": region})
@@ -45,7 +46,7 @@ def main() -> None:
         done = 0
         for p in profiles:
             try:
-                select(p, catalog)
+                select(p, facts)
             except SelectionError:
                 pass  # e.g. no GPU size in a region: a real, fast answer
             done += 1

@@ -11,7 +11,7 @@ import pytest
 import responses
 
 from conftest import ROOT
-from trainstack.catalog import catalog_from_rows, load_catalog
+from trainstack.catalog import with_vms, catalog_from_rows, load_catalog
 from trainstack.catalog.refresh import RETAIL_PRICES_URL, Fetcher, fetch_region, refresh
 from trainstack.catalog.vm import _parse_rows
 from trainstack.cli.entry import main
@@ -170,7 +170,7 @@ def test_refreshed_catalog_loads_and_selects(tmp_path: Path):
 
     path = write_catalog(load_catalog().rows, load_catalog().sources, tmp_path, "2026-11-28")
     catalog = catalog_from_rows(_parse_rows(path.read_text().splitlines()))
-    assert select(parse_profile(MINIMAL), catalog).training().vm_size
+    assert select(parse_profile(MINIMAL), with_vms(catalog)).training().vm_size
 
 
 def test_only_the_refresh_module_fetches():

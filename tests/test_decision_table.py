@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from trainstack.catalog import load_catalog
+from trainstack.catalog import load_facts, load_catalog
 from trainstack.profile import parse_profile
 from trainstack.select import select
 
@@ -178,7 +178,7 @@ def test_the_table_is_large_enough():
 @pytest.mark.parametrize(("changes", "expected"), [row[1:] for row in TABLE],
                          ids=[row[0] for row in TABLE])
 def test_decision(changes, expected):
-    s = select(profile(changes), load_catalog())
+    s = select(profile(changes), load_facts())
     t = s.training()
     rules = {r.rule for r in s.rationale}
     if "service" in expected:

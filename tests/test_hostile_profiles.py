@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import MINIMAL, ROOT, profile_text
+from trainstack.catalog import load_facts
 from trainstack.errors import ProfileError, TrainstackError
 from trainstack.limits import PROFILE_MAX_BYTES, PROFILE_MAX_NODES
 from trainstack.profile import load_profile, parse_profile
@@ -127,7 +128,6 @@ def test_dates_where_text_is_expected_are_text():
 
 def test_a_profile_at_the_bounds_selects_builds_and_renders():
     """The largest values the models accept go through the pure pipeline without a crash."""
-    from trainstack.catalog import load_catalog
     from trainstack.settings import Settings
 
     text = profile_text("""\
@@ -144,17 +144,17 @@ def test_a_profile_at_the_bounds_selects_builds_and_renders():
           requests_per_month: 1000000000000
         """).replace("size_gb: 1", "size_gb: 5629499\n  rows: 1000000000000000\n"
                                    "  columns: 1000000")
-    _through_the_pipeline(text, load_catalog(), Settings())
+    _through_the_pipeline(text, load_facts(), Settings())
 
 
-def _through_the_pipeline(text: str, catalog, settings) -> None:  # noqa: ANN001
+def _through_the_pipeline(text: str, facts, settings) -> None:  # noqa: ANN001
     from trainstack.constructs.literal import terraform_value
     from trainstack.constructs.stack import build_stack
     from trainstack.select import select
 
     try:
         profile = parse_profile(text, "p.yaml")
-        selection = select(profile, catalog)
+        selection = select(profile, facts)
     except TrainstackError:
         return
     contract = selection.contract_dict()
@@ -337,7 +337,6 @@ def test_fuzz_mangled_text_is_a_profile_or_a_located_error(at, pieces):
 
 
 def _assert_profile_or_located_error(text: str) -> None:
-    from trainstack.catalog import load_catalog
     from trainstack.settings import Settings
 
     try:
@@ -345,7 +344,7 @@ def _assert_profile_or_located_error(text: str) -> None:
     except ProfileError as exc:
         assert exc.lines and all(line.startswith("fuzz.yaml") for line in exc.lines), exc.lines
         return
-    _through_the_pipeline(text, load_catalog(), Settings())
+    _through_the_pipeline(text, load_facts(), Settings())
 
 
 def test_state_settings_from_the_environment_are_azure_names():

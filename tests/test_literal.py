@@ -106,14 +106,14 @@ def _strings(value, path=()):  # noqa: ANN001, ANN202
 
 def _rendered(profile_text: str) -> dict:
     """The stack's Terraform JSON as the engine is given it (pure: no engine)."""
-    from trainstack.catalog import load_catalog
+    from trainstack.catalog import load_facts
     from trainstack.constructs.stack import build_stack
     from trainstack.profile import parse_profile
     from trainstack.select import select
     from trainstack.settings import Settings
 
     profile = parse_profile(profile_text, "p.yaml")
-    spec = build_stack(profile, select(profile, load_catalog()), Settings())
+    spec = build_stack(profile, select(profile, load_facts()), Settings())
     resources: dict = {}
     for element in spec.elements:
         kind = "data" if element.is_data else "resource"

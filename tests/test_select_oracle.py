@@ -132,19 +132,19 @@ def profile_text(region: str, env: str, data: str, training: str, constraints: s
 
 def check(text: str, expected: Expected | None, *, spark: bool = False) -> None:
     profile = parse_profile(text)
-    from trainstack.catalog import load_catalog
+    from trainstack.catalog import load_facts
 
     if spark:  # beyond one node: SVC-DISTRIBUTED moves the work to Spark
-        assert select(profile, load_catalog()).service != "azure-ml"
+        assert select(profile, load_facts()).service != "azure-ml"
         return
     if expected is None:
         try:
-            select(profile, load_catalog())
+            select(profile, load_facts())
         except SelectionError as exc:
             assert "nearest regions" in exc.message
             return
         raise AssertionError("the oracle finds no feasible size but the selector chose one")
-    s = select(profile, load_catalog())
+    s = select(profile, load_facts())
     t = s.compute[0]
     assert s.service == "azure-ml" and t.kind == "aml-cluster"
     got = (t.vm_size, t.priority, t.hourly_usd, t.max_nodes)

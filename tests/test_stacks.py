@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import MINIMAL
-from trainstack.catalog import load_catalog
+from trainstack.catalog import load_facts
 from trainstack.constructs.stack import build_stack
 from trainstack.profile import parse_profile
 from trainstack.provider_schema import check_element
@@ -20,7 +20,7 @@ from trainstack.settings import Settings
 
 def spec_for(text: str):
     profile = parse_profile(text)
-    selection = select(profile, load_catalog())
+    selection = select(profile, load_facts())
     return selection, build_stack(profile, selection, Settings())
 
 

@@ -141,12 +141,12 @@ def test_the_aml_stack_has_every_piece(synthesized):
 
 
 def test_training_cluster_matches_the_selection(synthesized):
-    from trainstack.catalog import load_catalog
+    from trainstack.catalog import load_facts
     from trainstack.profile import load_profile
     from trainstack.select import select
 
     for path in PROFILES:
-        selection = select(load_profile(path), load_catalog())
+        selection = select(load_profile(path), load_facts())
         if selection.service != "azure-ml":
             continue
         t = selection.training()

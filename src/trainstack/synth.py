@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainstack import outdir as outdir_lib
-from trainstack.catalog import Catalog, load_catalog
+from trainstack.catalog import Facts, load_facts
 from trainstack.constructs.stack import build_stack
 from trainstack.constructs.spec import StackSpec
 from trainstack.errors import SelectionError, SynthError, TrainstackError
@@ -34,17 +34,17 @@ class Planned:
     spec: StackSpec
 
 
-def select_document(document: ProfileDocument, catalog: Catalog) -> Selection:
+def select_document(document: ProfileDocument, facts: Facts) -> Selection:
     """Select for a loaded profile; selection errors point at the profile's line."""
     try:
-        return select(document.profile, catalog)
+        return select(document.profile, facts)
     except SelectionError as exc:
         raise TrainstackError(f"{document.where(exc.field)}: {exc.message}") from None
 
 
-def plan(paths: list[Path], settings: Settings, catalog: Catalog | None = None) -> list[Planned]:
+def plan(paths: list[Path], settings: Settings, facts: Facts | None = None) -> list[Planned]:
     """Load, select and build every profile; raise on the first bad one."""
-    catalog = catalog or load_catalog()
+    facts = facts or load_facts()
     planned: list[Planned] = []
     seen: dict[str, str] = {}
     for path in paths:
@@ -56,31 +56,31 @@ def plan(paths: list[Path], settings: Settings, catalog: Catalog | None = None) 
                 f"(also {seen[name]}); stack names must be unique (got '{name}')"
             )
         seen[name] = document.path
-        selection = select_document(document, catalog)
+        selection = select_document(document, facts)
         planned.append(Planned(document, selection,
                                build_stack(document.profile, selection, settings)))
     return planned
 
 
 def _plan_while_engine_starts(paths: list[Path], settings: Settings,
-                              catalog: Catalog | None) -> list[Planned]:
+                              facts: Facts | None) -> list[Planned]:
     from trainstack.constructs import engine
 
     # Starting the engine (Python import + node process + assemblies) takes most
     # of a cold run and waits on node; overlap it with loading and selecting.
     warm = engine.preload(settings.engine)
     try:
-        return plan(paths, settings, catalog)
+        return plan(paths, settings, facts)
     finally:
         warm.join()  # also on errors, so the engine's process shuts down cleanly
 
 
 def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | None = None,
-          catalog: Catalog | None = None) -> list[Planned]:
+          facts: Facts | None = None) -> list[Planned]:
     """Synthesize the profiles' stacks into ``outdir`` atomically (see outdir.py)."""
     settings = settings or Settings.from_env()
     # every input error surfaces here, before anything is written
-    planned = _plan_while_engine_starts(paths, settings, catalog)
+    planned = _plan_while_engine_starts(paths, settings, facts)
     outdir = Path(os.path.abspath(outdir))
     if outdir.is_symlink() and outdir.exists():
         outdir = outdir.resolve()  # replace what the link points at; the link stays

@@ -11,12 +11,9 @@ from __future__ import annotations
 import csv
 import functools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TypeVar
-
-T = TypeVar("T")
 
 Family = str  # "general-purpose" | "memory-optimized" | "compute-optimized" | "gpu"
 
@@ -63,16 +60,6 @@ class Catalog:
 
     rows: tuple[VmSize, ...]
     sources: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
-    # Derived indexes that queries build once per catalog (see ``memo``).
-    _memo: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def memo(self, key: object, build: Callable[[], T]) -> T:
-        """``build()`` once per catalog and key: indexes the selector reuses per call."""
-        try:
-            return self._memo[key]
-        except KeyError:
-            value = self._memo[key] = build()
-            return value
 
     @functools.cached_property
     def _by_region(self) -> dict[str, tuple[VmSize, ...]]:

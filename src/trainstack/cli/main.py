@@ -62,11 +62,11 @@ def select_cmd(
     strict: Annotated[bool, typer.Option(help="Exit 1 when the estimate is over budget.")] = False,
 ) -> None:
     """Select the service and compute for a profile and explain every choice."""
-    from trainstack.catalog import load_catalog
+    from trainstack.catalog import load_facts
     from trainstack.profile import load_profile_document
     from trainstack.synth import select_document
 
-    selection = select_document(load_profile_document(profile), load_catalog())
+    selection = select_document(load_profile_document(profile), load_facts())
     if format is Format.json:
         output.emit_json(selection.contract_dict())
     else:

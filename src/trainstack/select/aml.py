@@ -1,6 +1,6 @@
 """Azure Machine Learning compute: the training cluster and a development instance.
 
-Candidates come from per-catalog pools (built once, sorted by price), so one
+Candidates come from the facts' pools (pools.py: built once, sorted by price), so one
 selection scans only the sizes up to the cheapest feasible one and a few after.
 """
 
@@ -13,22 +13,19 @@ from trainstack.errors import SelectionError, did_you_mean
 from trainstack.profile.models import WorkloadProfile
 from trainstack.regions import nearest
 from trainstack.select.common import (
-    BUDGET_CPU_SERIES,
-    CPU_SERIES,
     GPU_TABULAR_FRAMEWORKS,
     LARGEST_NODE_GIB,
     MIN_CPU_VCPUS,
-    TRAINING_GPUS,
     Costed,
     Notes,
     Requirement,
     SelectionContext,
-    costed,
     gpu_requirement,
     memory_need,
     needs_gpu,
 )
 from trainstack.select.models import Alternative
+from trainstack.select.pools import Pools
 
 DEV_HOURS_PER_MONTH = 176  # 8 h x 22 working days; idle shutdown stops the rest
 DEV_IDLE_MINUTES = 60
@@ -78,24 +75,7 @@ def training_requirement(profile: WorkloadProfile, notes: Notes) -> Requirement:
     return req
 
 
-# -- candidate pools ---------------------------------------------------------------------
-
-def _relevant(vm: VmSize, accelerator: str) -> bool:
-    if not vm.aml:
-        return False
-    if accelerator == "cpu":
-        return not vm.gpus and (vm.retired or bool(CPU_SERIES.match(vm.vm_size))
-                                or bool(BUDGET_CPU_SERIES.match(vm.vm_size)))
-    return vm.gpus > 0 and (vm.retired or vm.gpu_model in TRAINING_GPUS)
-
-
-def pool(catalog: Catalog, region: str, accelerator: str, low: bool) -> tuple[Costed, ...]:
-    """Azure ML sizes of one kind in a region, cheapest first (ties by name)."""
-    def build() -> tuple[Costed, ...]:
-        rows = (costed(vm, low) for vm in catalog.in_region(region) if _relevant(vm, accelerator))
-        return tuple(sorted(rows, key=lambda c: (c.hourly, c.vm.vm_size)))
-    return catalog.memo(("aml-pool", region, accelerator, low), build)
-
+# -- ranking -----------------------------------------------------------------------------
 
 def _why_not(vm: VmSize, req: Requirement, context: SelectionContext) -> str | None:
     if vm.retired:
@@ -108,10 +88,10 @@ def _why_not(vm: VmSize, req: Requirement, context: SelectionContext) -> str | N
     return req.shortfall(vm)
 
 
-def rank(catalog: Catalog, region: str, req: Requirement, low: bool,
+def rank(pools: Pools, region: str, req: Requirement, low: bool,
          context: SelectionContext, field: str) -> Ranked:
     """COMPUTE-CHEAPEST over the region's pool; SelectionError when nothing fits."""
-    candidates = pool(catalog, region, req.accelerator, low)
+    candidates = pools.aml(region, req.accelerator, low)
     cheaper: list[tuple[Costed, str]] = []
     retired: tuple[Costed, str] | None = None
     best: Costed | None = None
@@ -134,7 +114,7 @@ def rank(catalog: Catalog, region: str, req: Requirement, low: bool,
         elif c.vm.retired and retired is None:
             retired = (c, why)
     if best is None:
-        raise SelectionError(field, _nothing_feasible(catalog, region, req))
+        raise SelectionError(field, _nothing_feasible(pools, region, req))
     alts = [Alternative(vm_size=c.vm.vm_size, hourly_usd=round(c.hourly, 4), rejected_because=w)
             for c, w in cheaper[-3:]]
     if retired is not None:
@@ -147,17 +127,11 @@ def rank(catalog: Catalog, region: str, req: Requirement, low: bool,
                    f"same price as {best.vm.vm_size}; ties break by name")
         alts.append(Alternative(vm_size=c.vm.vm_size, hourly_usd=round(c.hourly, 4),
                                 rejected_because=because))
-    live = catalog.memo(("aml-live", region, req.accelerator, low),
-                        lambda: sum(1 for c in candidates if not c.vm.retired))
-    return Ranked(best, tuple(alts), live)
+    return Ranked(best, tuple(alts), pools.aml_live(region, req.accelerator, low))
 
 
-def _nothing_feasible(catalog: Catalog, region: str, req: Requirement) -> str:
-    elsewhere = catalog.memo(
-        ("aml-feasible-regions", req),
-        lambda: frozenset(vm.region for vm in catalog.rows
-                          if vm.aml and not vm.retired and req.shortfall(vm) is None),
-    )
+def _nothing_feasible(pools: Pools, region: str, req: Requirement) -> str:
+    elsewhere = pools.feasible_regions(req)
     where = ", ".join(nearest(region, elsewhere)[:3]) if elsewhere else "no catalog region"
     return (f"no size offered by Azure ML in {region} meets the requirement "
             f"({req.describe()}); nearest regions that offer one: {where} (got '{region}')")
@@ -195,7 +169,7 @@ def pinned_size(profile: WorkloadProfile, catalog: Catalog, region: str, req: Re
     return vm
 
 
-def gpu_for_tabular(profile: WorkloadProfile, catalog: Catalog, region: str, cpu: Ranked,
+def gpu_for_tabular(profile: WorkloadProfile, pools: Pools, region: str, cpu: Ranked,
                     low: bool, context: SelectionContext
                     ) -> tuple[Costed, Requirement, bool] | None:
     """COMPUTE-GPU-TABULAR: the GPU node large XGBoost/LightGBM data could use, and
@@ -208,26 +182,18 @@ def gpu_for_tabular(profile: WorkloadProfile, catalog: Catalog, region: str, cpu
     # The dense data (about half the RAM estimate) must fit in GPU memory.
     req = Requirement(accelerator="gpu", min_gpu_memory_gib=16,
                       min_total_gpu_memory_gib=need / 2, min_memory_gib=need)
-    for c in pool(catalog, region, "gpu", low):
+    for c in pools.aml(region, "gpu", low):
         if _why_not(c.vm, req, context) is None:
             return c, req, c.hourly / GPU_TABULAR_SPEEDUP < cpu.best.hourly
     return None
 
 
-def dev_instance(profile: WorkloadProfile, catalog: Catalog, region: str,
+def dev_instance(profile: WorkloadProfile, pools: Pools, region: str,
                  notes: Notes) -> VmSize | None:
     """DEV-INSTANCE: a small CPU compute instance for ui/notebooks teams."""
     if not {"ui", "notebooks"} & set(profile.team.prefers):
         return None
-
-    def cheapest() -> VmSize | None:
-        options = [vm for vm in catalog.in_region(region)
-                   if vm.aml and not vm.retired and not vm.gpus
-                   and vm.family == "general-purpose" and CPU_SERIES.match(vm.vm_size)
-                   and vm.vcpus >= 4 and vm.memory_gib >= 14]
-        return min(options, key=lambda vm: (vm.hourly_usd, vm.vm_size), default=None)
-
-    dev = catalog.memo(("aml-dev", region), cheapest)
+    dev = pools.dev_size(region)
     if dev is None:
         notes.warn(f"no small general-purpose size in {region} for a development instance")
         return None

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from trainstack.catalog.services import ServiceFacts, load_services
+from trainstack.catalog.facts import Facts
+from trainstack.catalog.services import ServiceFacts
 from trainstack.catalog.vm import Catalog, VmSize
 from trainstack.errors import SelectionError
 from trainstack.profile.models import WorkloadProfile
@@ -29,27 +30,30 @@ from trainstack.select.common import (
     run_hours,
 )
 from trainstack.select.models import Alternative, ComputeChoice, Selection
+from trainstack.select.pools import Pools, pools_of
 from trainstack.select.service import decide_service
 
 # Re-exported for tests and callers that build requirements themselves.
 __all__ = ["Requirement", "SelectionContext", "select"]
 
 
-def select(profile: WorkloadProfile, catalog: Catalog, context: SelectionContext | None = None,
-           services: ServiceFacts | None = None) -> Selection:
-    """Choose service, compute and cost for a profile. Pure: no I/O."""
-    services = services or load_services()
+def select(profile: WorkloadProfile, facts: Facts,
+           context: SelectionContext | None = None) -> Selection:
+    """Choose service, compute and cost for a profile from the facts (VM catalog and
+    service facts) and the live context the caller knows. Pure: no I/O."""
     context = context or SelectionContext()
+    pools = pools_of(facts)
+    services = facts.services
     notes = Notes()
-    region = _region(profile, catalog, notes)
+    region = _region(profile, facts.vms, notes)
     decision = decide_service(profile, services, notes)
     if decision.service == "ai-services":
         return _ai(profile, region, services, notes)
     if decision.service == "synapse":
         return _synapse(profile, region, services, notes)
     if decision.service == "databricks":
-        return _databricks(profile, catalog, region, services, context, notes)
-    return _azure_ml(profile, catalog, region, services, context, notes, decision.spark_prep)
+        return _databricks(profile, pools, region, context, notes)
+    return _azure_ml(profile, pools, region, services, context, notes, decision.spark_prep)
 
 
 def _region(profile: WorkloadProfile, catalog: Catalog, notes: Notes) -> str:
@@ -80,8 +84,9 @@ def _selection(profile: WorkloadProfile, service: str, region: str, compute: lis
 
 # -- Azure Machine Learning ----------------------------------------------------------------
 
-def _azure_ml(profile: WorkloadProfile, catalog: Catalog, region: str, services: ServiceFacts,
+def _azure_ml(profile: WorkloadProfile, pools: Pools, region: str, services: ServiceFacts,
               context: SelectionContext, notes: Notes, spark_prep: bool) -> Selection:
+    catalog = pools.facts.vms
     field = "overrides.region" if profile.overrides.region else "region"
     req = aml.training_requirement(profile, notes)
     low = low_priority_allowed(profile, notes)
@@ -96,16 +101,16 @@ def _azure_ml(profile: WorkloadProfile, catalog: Catalog, region: str, services:
         if pinned is not None:
             return aml.Ranked(costed(pinned, low), (), 1)
         use = replace(req, budget_series=True) if wider else req
-        return aml.rank(catalog, region, use, low, context, field)
+        return aml.rank(pools, region, use, low, context, field)
 
     ranked = choose(low)
     if pinned is None and req.accelerator == "cpu":
-        ranked, req, hours = _gpu_for_tabular(profile, catalog, region, ranked, low, context,
+        ranked, req, hours = _gpu_for_tabular(profile, pools, region, ranked, low, context,
                                               req, notes)
     if low and not ranked.best.low_priority:
         notes.warn(f"{ranked.best.vm.vm_size} has no low-priority price in {region}: "
                    "dedicated nodes")
-    dev = aml.dev_instance(profile, catalog, region, notes)
+    dev = aml.dev_instance(profile, pools, region, notes)
     prep = spark.synapse_pool(profile, services.synapse, notes, role="data-prep") \
         if spark_prep else None
     fixed = dev.hourly_usd * aml.DEV_HOURS_PER_MONTH if dev else 0.0
@@ -203,12 +208,12 @@ def _azure_ml(profile: WorkloadProfile, catalog: Catalog, region: str, services:
                       ranked.alternatives)
 
 
-def _gpu_for_tabular(profile: WorkloadProfile, catalog: Catalog, region: str, ranked: aml.Ranked,
+def _gpu_for_tabular(profile: WorkloadProfile, pools: Pools, region: str, ranked: aml.Ranked,
                      low: bool, context: SelectionContext, req: Requirement, notes: Notes
                      ) -> tuple[aml.Ranked, Requirement, float]:
     """COMPUTE-GPU-TABULAR: switch to a GPU node when cheaper per run, else list it."""
     hours = profile.training.max_hours
-    found = aml.gpu_for_tabular(profile, catalog, region, ranked, low, context)
+    found = aml.gpu_for_tabular(profile, pools, region, ranked, low, context)
     if found is None:
         return ranked, req, hours
     gpu, gpu_req, wins = found
@@ -275,17 +280,15 @@ def _synapse(profile: WorkloadProfile, region: str, services: ServiceFacts,
                       plan.alternatives)
 
 
-def _databricks(profile: WorkloadProfile, catalog: Catalog, region: str, services: ServiceFacts,
+def _databricks(profile: WorkloadProfile, pools: Pools, region: str,
                 context: SelectionContext, notes: Notes) -> Selection:
     spot = low_priority_allowed(profile, notes, spot_word="spot")
-    plan = spark.databricks_cluster(profile, catalog, region, services.databricks, context,
-                                    notes, spot)
+    plan = spark.databricks_cluster(profile, pools, region, context, notes, spot)
     cost = round(plan.hourly_cluster_usd * run_hours(profile), 2)
     budget = profile.constraints.monthly_budget_usd
     if (budget is not None and cost > budget and not spot
             and profile.constraints.allow_low_priority and not is_multi_node(profile)):
-        cheaper = spark.databricks_cluster(profile, catalog, region, services.databricks,
-                                           context, Notes(), True)
+        cheaper = spark.databricks_cluster(profile, pools, region, context, Notes(), True)
         new = round(cheaper.hourly_cluster_usd * run_hours(profile), 2)
         if new < cost:
             notes.why("BUDGET-LOW-PRIORITY", f"${cost:,.2f}/month is over the ${budget:,.2f} "

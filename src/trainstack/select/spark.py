@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from trainstack.catalog.services import DatabricksFacts, SparkNodeSize, SynapseFacts
-from trainstack.catalog.vm import Catalog, VmSize
+from trainstack.catalog.vm import VmSize
 from trainstack.errors import SelectionError
 from trainstack.profile.models import WorkloadProfile
 from trainstack.regions import nearest
@@ -25,6 +25,7 @@ from trainstack.select.common import (
     spark_memory_need,
 )
 from trainstack.select.models import Alternative, ComputeChoice
+from trainstack.select.pools import Pools
 
 USABLE = 0.75  # share of a node's memory Spark executors can use
 PREFERRED_MAX_WORKERS = 32  # beyond this, shuffle and driver overhead grow: prefer bigger nodes
@@ -103,17 +104,6 @@ def synapse_pool(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes, *,
 
 # -- Databricks ------------------------------------------------------------------------
 
-def _databricks_pool(catalog: Catalog, region: str, facts: DatabricksFacts
-                     ) -> tuple[VmSize, ...]:
-    return catalog.memo(
-        ("dbx-pool", region),
-        lambda: tuple(sorted(
-            (vm for vm in catalog.in_region(region)
-             if not vm.retired and facts.supports(vm.vm_size)),
-            key=lambda vm: (vm.hourly_usd, vm.vm_size))),
-    )
-
-
 def _node_hourly(vm: VmSize, facts: DatabricksFacts, spot: bool) -> float:
     """VM price (spot where the catalog has a low-priority price) + DBUs at jobs rate."""
     vm_price = vm.low_priority_usd if spot and vm.low_priority_usd is not None else vm.hourly_usd
@@ -125,12 +115,12 @@ def _cluster_hourly(vm: VmSize, workers: int, facts: DatabricksFacts, spot: bool
     return _node_hourly(vm, facts, False) + workers * _node_hourly(vm, facts, spot)
 
 
-def databricks_cluster(profile: WorkloadProfile, catalog: Catalog, region: str,
-                       facts: DatabricksFacts, context: SelectionContext, notes: Notes,
-                       spot: bool) -> SparkPlan:
+def databricks_cluster(profile: WorkloadProfile, pools: Pools, region: str,
+                       context: SelectionContext, notes: Notes, spot: bool) -> SparkPlan:
     """SPARK-DATABRICKS-NODE: node type, workers and ML runtime of a Databricks cluster."""
+    facts = pools.facts.services.databricks
     gpu, why = needs_gpu(profile)
-    pool = [vm for vm in _databricks_pool(catalog, region, facts)
+    pool = [vm for vm in pools.databricks(region)
             if vm.vm_size not in context.unavailable_sizes]
     if gpu:
         req, ladder = gpu_requirement(profile)
@@ -159,7 +149,7 @@ def databricks_cluster(profile: WorkloadProfile, catalog: Catalog, region: str,
         shape = (f"autoscale 1-{{w}} workers + driver (the data needs ~{need:g} GiB: {basis}; "
                  f"clusters of up to {PREFERRED_MAX_WORKERS} workers preferred)")
     if not options:
-        elsewhere = {vm.region for vm in catalog.rows if facts.supports(vm.vm_size)
+        elsewhere = {vm.region for vm in pools.facts.vms.rows if facts.supports(vm.vm_size)
                      and (not gpu or (vm.gpus and req.shortfall(vm) is None))}
         near = ", ".join(nearest(region, elsewhere)[:3]) or "none"
         raise SelectionError("region", f"no Databricks node type in {region} fits this "
