@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import responses
-
 from conftest import ROOT
-from trainstack.catalog import with_vms, catalog_from_rows, load_catalog
+
+from trainstack.catalog import catalog_from_rows, load_catalog, load_facts, with_vms
 from trainstack.catalog.refresh import RETAIL_PRICES_URL, Fetcher, fetch_region, refresh
 from trainstack.catalog.vm import _parse_rows
 from trainstack.cli.entry import main
@@ -163,14 +163,17 @@ def test_refresh_cli_writes_where_asked(capsys, tmp_path: Path):
 
 def test_refreshed_catalog_loads_and_selects(tmp_path: Path):
     """A refreshed file is a catalog the selector can use."""
+    from conftest import MINIMAL
+
     from trainstack.catalog.refresh import write_catalog
     from trainstack.profile import parse_profile
     from trainstack.select import select
-    from conftest import MINIMAL
 
     path = write_catalog(load_catalog().rows, load_catalog().sources, tmp_path, "2026-11-28")
     catalog = catalog_from_rows(_parse_rows(path.read_text().splitlines()))
-    assert select(parse_profile(MINIMAL), with_vms(catalog)).training().vm_size
+    assert catalog.rows == load_catalog().rows  # every column read back as it was written
+    packaged = select(parse_profile(MINIMAL), load_facts()).contract_dict()
+    assert select(parse_profile(MINIMAL), with_vms(catalog)).contract_dict() == packaged
 
 
 def test_only_the_refresh_module_fetches():

@@ -133,7 +133,8 @@ def test_every_stored_output_has_a_case():
     expected = ({f"select/{p.stem}.json" for p in PROFILES}
                 | {f"spark/{c[0]}.json" for c in SPARK_CASES}
                 | {f"stacks/{p.stem}/cdk.tf.json" for p in PROFILES}
-                | {"stacks/manifest.json"})
+                | {"stacks/manifest.json", "profile.schema.json"}
+                | {f"reports/report.{ext}" for ext in REPORTS.values()})
     stored = {str(p.relative_to(GOLDEN)) for p in GOLDEN.rglob("*") if p.is_file()}
     stored.discard("README.md")
     if not UPDATE:
@@ -156,3 +157,24 @@ def test_stack_of_each_bundled_profile(synthesized, path):
 
 def test_manifest(synthesized):
     _compare(GOLDEN / "stacks" / "manifest.json", (synthesized / "manifest.json").read_bytes())
+
+
+def test_profile_schema(capsys):
+    """`trainstack schema`, the file editors and CI read (README: profile.schema.json)."""
+    assert main(["schema"]) == 0
+    _compare(GOLDEN / "profile.schema.json", capsys.readouterr().out.encode())
+
+
+REPORTS = {"json": "json", "sarif": "sarif", "junit": "xml"}
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTS))
+def test_validation_report_of_the_stored_stacks(tmp_path, capsys, monkeypatch, fmt):
+    """The reports CI systems read, for the stored stacks (paths relative to the run)."""
+    import shutil
+
+    shutil.copytree(GOLDEN / "stacks", tmp_path / "out" / "stacks",
+                    ignore=shutil.ignore_patterns("manifest.json"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "out", "--format", fmt]) == 0
+    _compare(GOLDEN / "reports" / f"report.{REPORTS[fmt]}", capsys.readouterr().out.encode())

@@ -126,40 +126,61 @@ def test_dates_where_text_is_expected_are_text():
     assert parse_profile(text, "p.yaml").problem.predicts == "2026-12-01"
 
 
+BOUNDS = """\
+    training:
+      framework: pytorch
+      max_hours: 504
+      runs_per_month: 44640
+      concurrent_trials: 1000
+      distributed: true
+      nodes: 1000
+    constraints:
+      monthly_budget_usd: 100000000
+    deploy:
+      requests_per_month: 1000000000000
+    """
+
+
 def test_a_profile_at_the_bounds_selects_builds_and_renders():
     """The largest values the models accept go through the pure pipeline without a crash."""
     from trainstack.settings import Settings
 
-    text = profile_text("""\
-        training:
-          framework: pytorch
-          max_hours: 504
-          runs_per_month: 44640
-          concurrent_trials: 1000
-          distributed: true
-          nodes: 1000
-        constraints:
-          monthly_budget_usd: 100000000
-        deploy:
-          requests_per_month: 1000000000000
-        """).replace("size_gb: 1", "size_gb: 5629499\n  rows: 1000000000000000\n"
-                                   "  columns: 1000000")
-    _through_the_pipeline(text, load_facts(), Settings())
+    _through_the_pipeline(profile_text(BOUNDS), load_facts(), Settings(), must_select=True)
 
 
-def _through_the_pipeline(text: str, facts, settings) -> None:  # noqa: ANN001
-    from trainstack.constructs.literal import terraform_value
-    from trainstack.constructs.stack import build_stack
+def test_data_at_the_bounds_is_a_located_selection_error():
+    """5.6 PB of data with 10^21 cells: no Spark pool holds it; the error names the field."""
+    from trainstack.errors import SelectionError
     from trainstack.select import select
 
+    text = profile_text(BOUNDS).replace("size_gb: 1", "size_gb: 5629499\n  rows: "
+                                        "1000000000000000\n  columns: 1000000")
+    with pytest.raises(SelectionError) as info:
+        select(parse_profile(text, "p.yaml"), load_facts())
+    assert info.value.field == "data.size_gb" and "Synapse nodes" in info.value.message
+
+
+def _through_the_pipeline(text: str, facts, settings, must_select: bool = False  # noqa: ANN001
+                          ) -> None:
+    """Select, build and render; a selection may refuse the profile only with an error that
+    names a field of it."""
+    from trainstack.constructs.literal import terraform_value
+    from trainstack.constructs.stack import build_stack
+    from trainstack.errors import SelectionError
+    from trainstack.select import select
+
+    profile = parse_profile(text, "p.yaml")
     try:
-        profile = parse_profile(text, "p.yaml")
         selection = select(profile, facts)
-    except TrainstackError:
+    except SelectionError as exc:
+        assert not must_select, exc.message
+        top = exc.field.split(".")[0]
+        assert top in type(profile).model_fields and exc.message, (exc.field, exc.message)
         return
     contract = selection.contract_dict()
     assert math.isfinite(contract["estimated_monthly_usd"])
     spec = build_stack(profile, selection, settings)
+    assert spec.elements
     for element in spec.elements:
         terraform_value(element.arguments())
 

@@ -206,14 +206,18 @@ def _all_keys(value):
 
 def test_secure_defaults(synthesized):
     stacks = synthesized[1]
-    for _, _, kv in every(stacks, "azurerm_key_vault"):
+    vaults = list(every(stacks, "azurerm_key_vault"))
+    assert len(vaults) == len(AML)  # one per Azure ML workspace
+    for _, _, kv in vaults:
         assert kv["rbac_authorization_enabled"] is True and kv["purge_protection_enabled"] is True
     storage = list(every(stacks, "azurerm_storage_account"))
     assert len(storage) >= len(AML) + 1
     for _, _, st in storage:
         assert st["min_tls_version"] == "TLS1_2" and st["allow_nested_items_to_be_public"] is False
         assert st["https_traffic_only_enabled"] is True
-    for _, _, acr in every(stacks, "azurerm_container_registry"):
+    registries = list(every(stacks, "azurerm_container_registry"))
+    assert len(registries) == len(AML)
+    for _, _, acr in registries:
         assert acr["admin_enabled"] is False
     identities = [body["identity"] for t in (
         "azurerm_machine_learning_workspace", "azurerm_machine_learning_compute_cluster",
@@ -221,9 +225,13 @@ def test_secure_defaults(synthesized):
         "azurerm_machine_learning_synapse_spark") for _, _, body in every(stacks, t)]
     assert len(identities) >= 2 * len(AML) + 3
     assert all(i == {"type": "SystemAssigned"} for i in identities)
-    for _, _, account in every(stacks, "azurerm_cognitive_account"):
+    accounts = list(every(stacks, "azurerm_cognitive_account"))
+    assert len(accounts) >= 1  # invoice-ocr
+    for _, _, account in accounts:
         assert account["local_auth_enabled"] is False
-    for _, _, syn in every(stacks, "azurerm_synapse_workspace"):
+    workspaces = list(every(stacks, "azurerm_synapse_workspace"))
+    assert len(workspaces) >= 2  # claims-synapse, and call-audio for data preparation
+    for _, _, syn in workspaces:
         assert syn["azuread_authentication_only"] is True
     for name, stack in stacks.items():
         keys = set(_all_keys(stack))
