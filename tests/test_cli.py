@@ -163,3 +163,10 @@ def test_cdktf_synth_through_cdktf_json_matches_trainstack_synth(tmp_path):
     (tmp_path / "cdk" / "stacks" / "churn" / "terraform.churn.tfstate").write_text("{}")
     assert main(["synth", *map(str, PROFILES), "--out", str(tmp_path / "cdk"), "-q"]) == 0
     assert (tmp_path / "cdk" / "stacks" / "churn" / "terraform.churn.tfstate").read_text() == "{}"
+
+
+def test_pack_choices_are_the_packs():
+    from trainstack.cli.main import PACK_NAMES
+    from trainstack.validate import PACKS
+
+    assert PACK_NAMES == tuple(PACKS)

@@ -12,30 +12,33 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from conftest import PROFILES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROFILES, ROOT
+from trainstack.catalog import load_facts
 from trainstack.errors import TrainstackError
-from trainstack.settings import Settings
-from trainstack.synth import synth
 from trainstack.validate import load_stacks, validate
 from trainstack.validate.model import Stack
 from trainstack.validate.reader import StackError, parse_json
 from trainstack.validate.report import to_json, to_junit, to_sarif, to_table
 
+FACTS = load_facts()
+
 KV = "azurerm_key_vault"
 
 
+GOLDEN = Path(__file__).resolve().parent / "golden" / "stacks"
+
+
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory) -> dict[str, dict]:
-    out = tmp_path_factory.mktemp("hostile") / "out"
-    synth(PROFILES, out, Settings())
-    return {p.stem: json.loads((out / "stacks" / p.stem / "cdk.tf.json").read_text())
-            for p in PROFILES}
+def bundled() -> dict[str, dict]:
+    """The stored stacks of the bundled profiles (tests/golden: no Node needed)."""
+    return {p.stem: json.loads((GOLDEN / p.stem / "cdk.tf.json").read_text()) for p in PROFILES}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +47,7 @@ def churn(bundled) -> dict:
 
 
 def findings(doc: dict, pack: str = "baseline") -> list[tuple[str, str, bool]]:
-    report = validate([Stack.from_document("churn", "churn/cdk.tf.json", doc)], pack)
+    report = validate([Stack.from_document("churn", "churn/cdk.tf.json", doc)], pack, FACTS)
     return [(f.rule, f.resource, f.suppressed) for f in report.findings]
 
 
@@ -87,7 +90,7 @@ def test_a_key_given_twice_is_read_twice_as_terraform_does(churn):
     text = text[:-1] + f', "resource": {weak}' + "}"
     stack = Stack.from_document("churn", "x", parse_json(text, "x"))
     assert f"{KV}.hidden" in stack.resources and f"{KV}.key_vault" in stack.resources
-    report = validate([stack])
+    report = validate([stack], "baseline", FACTS)
     assert any(f.rule == "TS-SEC-004" and f.resource == f"{KV}.hidden" for f in report.findings)
 
 
@@ -137,7 +140,7 @@ def test_deleting_the_metadata_is_a_finding_not_a_way_out(churn):
 def test_malformed_metadata_names_the_rules_it_turns_off(churn, key, value, needs):
     doc = copy.deepcopy(churn)
     doc["//"]["trainstack"][key] = value
-    report = validate([Stack.from_document("churn", "x", doc)])
+    report = validate([Stack.from_document("churn", "x", doc)], "baseline", FACTS)
     (meta,) = [f for f in report.findings if f.rule == "TS-META-002"]
     assert key in meta.message and needs in meta.message and report.failed
 
@@ -331,7 +334,7 @@ def test_control_characters_in_names_keep_every_report_well_formed(churn):
     doc = copy.deepcopy(churn)
     weak = _weak_vault(churn)
     doc["resource"][KV] = {"kv\x01\x1b[31m\ud800": weak}
-    report = validate([Stack.from_document("churn", "x", doc)])
+    report = validate([Stack.from_document("churn", "x", doc)], "baseline", FACTS)
     assert any(f.rule == "TS-SEC-004" for f in report.findings)
     ET.fromstring(to_junit(report).encode())  # well-formed XML 1.0
     json.loads(to_json(report))
@@ -405,7 +408,7 @@ def test_fuzz_validate_reads_any_document_without_crashing(bundled, data):
     except StackError:
         return
     for pack in ("baseline", "strict"):
-        report = validate([stack], pack)
+        report = validate([stack], pack, FACTS)
         crashed = [f.message for f in report.findings if f.rule == "TS-ENGINE-001"]
         assert crashed == []
         ET.fromstring(to_junit(report).encode())
@@ -446,7 +449,8 @@ def test_every_argument_of_every_bundled_stack_survives_type_confusion(bundled):
                             for step in path[:-1]:
                                 node = node[step]
                             node[path[-1]] = value
-                            report = validate([Stack.from_document(name, "x", mutated)])
+                            report = validate([Stack.from_document(name, "x", mutated)], "baseline",
+                                              FACTS)
                             crashed += [(rtype, path, value, f.message) for f in report.findings
                                         if f.rule == "TS-ENGINE-001"]
     assert len(seen) > 250
@@ -466,7 +470,7 @@ def _folder(tmp_path, churn, **files):  # noqa: ANN001, ANN003, ANN202
 
 
 def _live_of(directory) -> set[tuple[str, str]]:  # noqa: ANN001
-    report = validate(load_stacks(directory))
+    report = validate(load_stacks(directory), "baseline", FACTS)
     return {(f.rule, f.resource) for f in report.findings if not f.suppressed}
 
 

@@ -1,7 +1,7 @@
 """trainstack validate: each rule has a compliant and a non-compliant fixture.
 
-The compliant fixtures are the bundled examples' synthesized stacks; each
-non-compliant fixture is one of them with one defect injected.
+The compliant fixtures are the bundled examples' stored stacks (tests/golden/stacks,
+no Node needed); each non-compliant fixture is one of them with one defect injected.
 """
 
 from __future__ import annotations
@@ -14,20 +14,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import PROFILES, ROOT
+
+from trainstack.catalog import load_facts
 from trainstack.cli.entry import main
-from trainstack.settings import Settings
-from trainstack.synth import synth
 from trainstack.validate import RULES, load_stacks, validate
 from trainstack.validate.model import Stack
 from trainstack.validate.report import to_json, to_junit, to_sarif
 
+FACTS = load_facts()
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "stacks"
+
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
+    """A synth output folder holding the stored stacks of the bundled profiles."""
     out = tmp_path_factory.mktemp("validate") / "cdktf.out"
-    synth(PROFILES, out, Settings())
+    shutil.copytree(GOLDEN, out / "stacks", ignore=shutil.ignore_patterns("manifest.json"))
     return out
 
 
@@ -154,12 +159,12 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
 def run(doc: dict, name: str, pack: str = "baseline", unread: tuple[str, ...] = ()):
     stack = Stack.from_document(name, f"{name}/cdk.tf.json", doc)
     stack.unread = unread
-    return validate([stack], pack)
+    return validate([stack], pack, FACTS)
 
 
 def test_bundled_profiles_validate_clean(out):
     for pack in ("baseline", "strict"):
-        report = validate(load_stacks(out), pack)
+        report = validate(load_stacks(out), pack, FACTS)
         live = [f.as_dict() for f in report.findings if not f.suppressed]
         assert live == [], pack
         assert not report.failed and report.summary()["checks"] > 500
@@ -202,12 +207,16 @@ def test_a_crashing_rule_becomes_a_finding(documents, monkeypatch):
     from trainstack.validate import rules as rules_module
     from trainstack.validate.model import Rule
 
-    def boom(r, stack):
+    from trainstack.validate.packs import BASELINE, Pack
+
+    def boom(r, ctx):
         raise KeyError("oops")
 
     monkeypatch.setitem(rules_module.RULES, "TS-SEC-099", Rule(
         "TS-SEC-099", "crashes", "test", "error", ("azurerm_key_vault",), resource_check=boom))
-    report = run(copy.deepcopy(documents["churn"]), "churn")
+    pack = Pack("test", "baseline and a rule that crashes",
+                {**BASELINE.levels, "TS-SEC-099": "error"})
+    report = run(copy.deepcopy(documents["churn"]), "churn", pack)
     (f,) = [f for f in report.findings if f.rule == "TS-ENGINE-001"]
     assert "TS-SEC-099 crashed: KeyError" in f.message and f.level == "error" and report.failed
 
@@ -224,12 +233,10 @@ def test_strict_pack_raises_warnings_to_errors(documents):
 
 def test_validation_reads_only_the_synthesized_json(out, tmp_path):
     """Copied anywhere, without profiles, it gives the same report."""
-    import shutil
-
     copy_dir = tmp_path / "elsewhere"
     shutil.copytree(out, copy_dir)
-    first = json.loads(to_json(validate(load_stacks(out))))
-    second = json.loads(to_json(validate(load_stacks(copy_dir))))
+    first = json.loads(to_json(validate(load_stacks(out), "baseline", FACTS)))
+    second = json.loads(to_json(validate(load_stacks(copy_dir), "baseline", FACTS)))
     assert first == second
 
 
@@ -284,7 +291,8 @@ def test_sarif_report_is_valid_sarif_2_1_0(out, documents):
 
     doc = copy.deepcopy(documents["churn"])
     doc["resource"]["azurerm_key_vault"]["key_vault"]["purge_protection_enabled"] = False
-    report = validate(load_stacks(out) + [Stack.from_document("broken", "broken.json", doc)])
+    report = validate(load_stacks(out) + [Stack.from_document("broken", "broken.json", doc)],
+                      "baseline", FACTS)
     sarif = json.loads(to_sarif(report))
     schema = json.loads(SARIF_SCHEMA.read_text())
     jsonschema.validators.validator_for(schema)(schema).validate(sarif)
@@ -307,7 +315,8 @@ def test_junit_report_matches_the_junit_structure_and_reads_back(out, documents)
 
     doc = copy.deepcopy(documents["churn"])
     doc["resource"]["azurerm_key_vault"]["key_vault"]["purge_protection_enabled"] = False
-    report = validate(load_stacks(out) + [Stack.from_document("broken", "broken.json", doc)])
+    report = validate(load_stacks(out) + [Stack.from_document("broken", "broken.json", doc)],
+                      "baseline", FACTS)
     text = to_junit(report)
     schema = xmlschema.XMLSchema(str(ROOT / "tests" / "data" / "junit.xsd"))
     schema.validate(text)
@@ -422,3 +431,36 @@ def test_spark_node_sizes_come_from_the_catalog(documents, node_size, flagged):
     res(doc, "azurerm_synapse_spark_pool")["node_size"] = node_size
     hits = [f for f in run(doc, "claims-synapse").findings if f.rule == "TS-SKU-004"]
     assert bool(hits) is flagged
+
+
+def test_rules_read_nothing_themselves():
+    """The catalog and service facts reach every rule through its context (RuleContext.facts):
+    no rule module loads data or reads files."""
+    import ast
+
+    for path in (ROOT / "src" / "trainstack" / "validate" / "rules").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+        called = {n.func.id if isinstance(n.func, ast.Name) else n.func.attr
+                  for n in ast.walk(tree) if isinstance(n, ast.Call)
+                  and isinstance(n.func, (ast.Name, ast.Attribute))}
+        loaders = {"load_catalog", "load_services", "load_facts", "open", "read_text"}
+        assert not (names | called) & loaders, (path.name, (names | called) & loaders)
+
+
+def test_a_rule_that_cannot_judge_a_reference_says_so(documents):
+    """An expression where a rule expects a literal is 'unknown': no finding, a note."""
+    doc = copy.deepcopy(documents["churn"])
+    doc["resource"]["azurerm_key_vault"]["key_vault"]["purge_protection_enabled"] = \
+        "${azurerm_resource_group.rg.managed_by}"
+    report = run(doc, "churn")
+    assert not [f for f in report.findings if f.rule == "TS-SEC-004"]
+    assert any(n.startswith("TS-SEC-004 churn/azurerm_key_vault.key_vault: not judged")
+               for n in report.notes)
+
+
+def test_a_rule_that_does_not_apply_is_not_counted(documents):
+    public = run(copy.deepcopy(documents["churn"]), "churn")
+    assert not [e for e in public.evaluations if e[1] == "TS-SEC-011"]
+    private = run(copy.deepcopy(documents["fraud-private"]), "fraud-private")
+    assert len([e for e in private.evaluations if e[1] == "TS-SEC-011"]) == 4

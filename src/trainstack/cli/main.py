@@ -179,9 +179,10 @@ class ReportFormat(str, Enum):
     junit = "junit"
 
 
-class Pack(str, Enum):
-    baseline = "baseline"
-    strict = "strict"
+# The names of validate.packs.PACKS (importing the packs here would load every rule on each
+# start; a test keeps the two equal).
+PACK_NAMES = ("baseline", "strict")
+Pack = Enum("Pack", {name: name for name in PACK_NAMES}, type=str)
 
 
 @app.command("validate")
@@ -190,27 +191,19 @@ def validate_cmd(
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
     output_file: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the report here (default: stdout).")] = None,
-    pack: Annotated[Pack, typer.Option(help="Rule levels: baseline or strict.")] = Pack.baseline,
+    pack: Annotated[Pack, typer.Option(help="Rule levels: baseline or strict.")] = "baseline",
     checkov: Annotated[bool, typer.Option(
         "--checkov", help="Also run checkov (pip install 'trainstack[checkov]').")] = False,
     terraform: Annotated[bool, typer.Option(
         "--terraform", help="Also run terraform init/validate when providers install.")] = False,
 ) -> None:
     """Check every stacks/*/cdk.tf.json: exit 0 clean, 1 unsuppressed errors, 2 bad input."""
-    from trainstack.validate.engine import load_stacks, validate
+    from trainstack.catalog import load_facts
+    from trainstack.validate import validate_directory
     from trainstack.validate.report import FORMATS
 
-    report = validate(load_stacks(directory), pack.value)
-    if checkov:
-        from trainstack.validate.checkov import run_checkov
-
-        report.findings += run_checkov(report.stacks)
-    if terraform:
-        from trainstack.validate.terraform import run_terraform
-
-        for stack in report.stacks:
-            report.findings += run_terraform(stack, report.notes)
-    report.findings.sort(key=lambda f: (f.stack, f.resource, f.rule, f.message))
+    report = validate_directory(directory, pack.value, load_facts(), checkov=checkov,
+                                terraform=terraform)
     text = FORMATS[format.value](report)
     if output_file is not None:
         output.write_file(output_file, text)

@@ -10,20 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from trainstack.catalog.facts import Facts
 from trainstack.errors import TrainstackError
-from trainstack.validate.model import Finding, Level, Report, Resource, Rule, Stack
+from trainstack.validate.model import Finding, Report, Resource, Rule, Stack
+from trainstack.validate.packs import PACKS, Pack
 from trainstack.validate.reader import read_document
-from trainstack.validate.rules import RULES
+from trainstack.validate.rules import RULES, NotApplicable, RuleContext, Unknown
 
-PACKS = ("baseline", "strict")
 ENGINE_RULE = "TS-ENGINE-001"
-
-
-def level_in(pack: str, baseline: Level) -> Level:
-    """baseline: each rule's own level; strict: every warning is an error."""
-    if pack == "strict" and baseline == "warning":
-        return "error"
-    return baseline
 
 
 def load_stacks(directory: Path) -> list[Stack]:
@@ -71,22 +65,31 @@ def read_stack_folder(folder: Path, document_path: Path) -> Stack:
                             extras, hcl)
 
 
-def validate(stacks: list[Stack], pack: str = "baseline") -> Report:
-    if pack not in PACKS:
-        raise TrainstackError(f"--pack: one of {', '.join(PACKS)} (got '{pack}')")
-    report = Report(pack=pack, stacks=stacks, findings=[], rules=dict(RULES))
+def pack_named(name: str) -> Pack:
+    """The pack called ``name``; exit 2 naming the packs there are."""
+    try:
+        return PACKS[name]
+    except KeyError:
+        raise TrainstackError(f"--pack: one of {', '.join(PACKS)} (got '{name}')") from None
+
+
+def validate(stacks: list[Stack], pack: str | Pack, facts: Facts) -> Report:
+    """Every rule of ``pack`` over every stack, with ``facts`` (the VM catalog and service
+    facts) in each rule's context; findings sorted, suppressions applied."""
+    pack = pack if isinstance(pack, Pack) else pack_named(pack)
+    report = Report(pack=pack.name, stacks=stacks, findings=[], rules=dict(RULES))
     for stack in stacks:
+        ctx = RuleContext(stack=stack, facts=facts)
         raw: list[tuple[str, str, str]] = []  # (rule, resource, message)
-        for rule in RULES.values():
+        for rule_id in pack.rules:
+            rule = RULES[rule_id]
             targets = [None] if rule.stack_check is not None else [
                 r for r in stack.resources.values() if rule.types is None or r.type in rule.types]
             for res in targets:
-                report.checks_run += 1
-                report.evaluations.append((stack.name, rule.id, res.address if res else ""))
-                raw += _run(rule, stack, res)
+                raw += _run(rule, ctx, res, report)
         report.findings += suppress(stack, [
             Finding(rule=rule_id, level="error" if rule_id == ENGINE_RULE
-                    else level_in(pack, RULES[rule_id].level),
+                    else pack.level(rule_id),
                     stack=stack.name, resource=address, message=message)
             for rule_id, address, message in raw
         ])
@@ -94,15 +97,28 @@ def validate(stacks: list[Stack], pack: str = "baseline") -> Report:
     return report
 
 
-def _run(rule: Rule, stack: Stack, res: Resource | None) -> list[tuple[str, str, str]]:
-    """(rule, resource, message) of one check; a rule that crashes gives a finding instead."""
+def _run(rule: Rule, ctx: RuleContext, res: Resource | None,
+         report: Report) -> list[tuple[str, str, str]]:
+    """(rule, resource, message) of one check, counted in the report; a rule that does not
+    apply is not counted, one that cannot judge a value says so in the report's notes, and
+    one that crashes gives a finding instead."""
     address = res.address if res is not None else ""
     try:
         if res is None:
-            return [(rule.id, where, message) for where, message in rule.stack_check(stack)]
-        return [(rule.id, address, message) for message in rule.resource_check(res, stack)]
+            out = [(rule.id, where, message) for where, message in rule.stack_check(ctx)]
+        else:
+            out = [(rule.id, address, message) for message in rule.resource_check(res, ctx)]
+    except NotApplicable:
+        return []
+    except Unknown as exc:
+        out = []
+        report.notes.append(f"{rule.id} {ctx.stack.name}/{address or '-'}: not judged: {exc} "
+                            "is only known when terraform applies")
     except Exception as exc:  # a rule must never stop validation
-        return [(ENGINE_RULE, address, f"rule {rule.id} crashed: {type(exc).__name__}: {exc}")]
+        out = [(ENGINE_RULE, address, f"rule {rule.id} crashed: {type(exc).__name__}: {exc}")]
+    report.checks_run += 1
+    report.evaluations.append((ctx.stack.name, rule.id, address))
+    return out
 
 
 def suppress(stack: Stack, findings: Iterable[Finding]) -> list[Finding]:

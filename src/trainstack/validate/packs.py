@@ -1,0 +1,43 @@
+"""Packs: which rules run, and at what level. A pack is a value, so a new pack (a team's own,
+or one per environment) is one more entry in ``PACKS``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from trainstack.validate.model import Level, Rule
+from trainstack.validate.rules import RULES
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A named set of rules with the level each is reported at."""
+
+    name: str
+    description: str
+    levels: Mapping[str, Level]  # rule id -> level; rules not listed do not run
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(self.levels)
+
+    def level(self, rule_id: str) -> Level:
+        return self.levels[rule_id]
+
+
+def _pack(name: str, description: str, rules: Mapping[str, Rule],
+          strict: bool) -> Pack:
+    levels: dict[str, Level] = {
+        rule_id: "error" if strict and rule.level == "warning" else rule.level
+        for rule_id, rule in rules.items()
+    }
+    return Pack(name, description, MappingProxyType(levels))
+
+
+BASELINE = _pack("baseline", "every rule at its own level (docs/validation.md)", RULES,
+                 strict=False)
+STRICT = _pack("strict", "every rule; warnings are errors (the CI gate)", RULES, strict=True)
+
+PACKS: Mapping[str, Pack] = MappingProxyType({p.name: p for p in (BASELINE, STRICT)})

@@ -1,0 +1,92 @@
+"""How a rule is declared: the registry, the two decorators, the "attribute must be" helper.
+
+A resource rule sees one resource and a ``RuleContext`` (the stack and the facts); a stack
+rule sees the context. Both yield messages. A check that cannot judge raises
+``NotApplicable`` (the rule does not concern this stack: not counted as a check) or
+``Unknown`` (the value is an expression only known at apply time: counted, and the report
+says what was not judged) instead of testing for ``${`` by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from trainstack.catalog.facts import Facts
+from trainstack.tftemplate import TemplateError, literal_value
+from trainstack.validate.model import Level, Resource, Rule, Stack
+
+RULES: dict[str, Rule] = {}
+
+POLICY = "https://learn.microsoft.com/azure/governance/policy/samples/built-in-policies"
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What every rule may read: the stack under validation and the facts (VM catalog and
+    service facts) passed in by the caller."""
+
+    stack: Stack
+    facts: Facts
+
+
+class NotApplicable(Exception):  # noqa: N818 - an answer, not an error
+    """The rule does not concern this stack or resource (e.g. a private-network rule on a
+    public profile)."""
+
+
+class Unknown(Exception):  # noqa: N818 - an answer, not an error
+    """The value the rule judges is an expression Terraform resolves at apply time."""
+
+
+def resource_rule(rule_id: str, what: str, why: str, level: Level, types: Iterable[str] | None,
+                  help_uri: str | None = None):  # noqa: ANN201 - a decorator
+    """Register ``fn(resource, ctx) -> messages`` for resources of ``types`` (None: all)."""
+    def register(fn: Callable[[Resource, RuleContext], Iterable[str]]):  # noqa: ANN202
+        RULES[rule_id] = Rule(rule_id, what, why, level, tuple(types) if types else None,
+                              resource_check=fn, help_uri=help_uri)
+        return fn
+    return register
+
+
+def stack_rule(rule_id: str, what: str, why: str, level: Level):  # noqa: ANN201 - a decorator
+    """Register ``fn(ctx) -> (resource address or "", message)`` pairs for the whole stack."""
+    def register(fn: Callable[[RuleContext], Iterable[tuple[str, str]]]):  # noqa: ANN202
+        RULES[rule_id] = Rule(rule_id, what, why, level, stack_check=fn)
+        return fn
+    return register
+
+
+def literal(value: Any) -> str | None:
+    """The text a string argument evaluates to, or None when it evaluates anything (a string
+    is read as the template Terraform reads: ``"$${x}"`` is the text ``${x}``)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return literal_value(value)
+    except TemplateError:
+        return None
+
+
+def is_expression(value: Any) -> bool:
+    """A string that Terraform evaluates (an interpolation or directive), not plain text."""
+    return isinstance(value, str) and literal(value) is None
+
+
+def attribute_rule(rule_id: str, what: str, why: str, level: Level, types: Iterable[str],
+                   attribute: str, must_be: Any, default: Any,
+                   help_uri: str | None = None) -> None:
+    """"``attribute`` must be ``must_be``" for every resource of ``types``; an argument left
+    out takes the provider's ``default``. An expression there is Unknown."""
+    shown = json.dumps(must_be)
+
+    def check(r: Resource, ctx: RuleContext) -> Iterator[str]:
+        value = r.get(attribute, default)
+        if is_expression(value):
+            raise Unknown(f"{attribute} is {value!r}")
+        if not (type(value) is type(must_be) and value == must_be):
+            yield f"{attribute} is not {shown}"
+
+    resource_rule(rule_id, what, why, level, types, help_uri)(check)

@@ -1,0 +1,44 @@
+"""TS-META: the stack's own metadata, which other rules rely on (never suppressed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from trainstack.validate.rules.base import RuleContext, stack_rule
+
+@stack_rule("TS-META-001", "The stack carries trainstack's metadata",
+            "rules that need the profile's region, network, budget and suppressions read them "
+            "from the stack's \"//\".trainstack comment; deleting it must not turn them off",
+            "error")
+def _meta_present(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+    if not ctx.stack.meta.present:
+        yield "", ("no \"//\".trainstack metadata: TS-SEC-011, TS-COST-001 and TS-SKU-003 "
+                   "cannot run and no suppression applies; synthesize the stack with trainstack "
+                   "(or restore the comment)")
+
+
+@stack_rule("TS-META-002", "The metadata's fields are present and well-formed",
+            "a missing or malformed field would silently turn off the rules that need it",
+            "error")
+def _meta_fields(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+    for problem in ctx.stack.meta.problems:
+        yield "", problem
+
+
+@stack_rule("TS-META-003", "Suppressions in the stack follow the profile's rules",
+            "a suppression added to the JSON by hand is held to the rules of one in a profile: "
+            "a rule id, a resource address, a reason of 10 characters or more; findings about "
+            "validation itself cannot be suppressed", "error")
+def _meta_suppressions(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+    for problem in ctx.stack.meta.refused:
+        yield "", problem
+
+
+@stack_rule("TS-META-004", "Validation reads every file terraform reads in the stack folder",
+            "terraform reads every *.tf and *.tf.json file of the folder; validation reads the "
+            "JSON ones (cdk.tf.json, additions, overrides) but not HCL, so a *.tf file could "
+            "change the stack unseen", "error")
+def _unread_files(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+    for name in ctx.stack.unread:
+        yield "", (f"{name} is HCL, which validation does not read, and terraform applies it "
+                   "with the stack; write it as .tf.json or move it out of the folder")

@@ -1,0 +1,166 @@
+"""TS-SEC-001..013: the security baseline (mapped to Azure Policy built-ins for Azure ML where
+one exists)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from trainstack.tftemplate import is_reference_only
+from trainstack.validate.model import Resource
+from trainstack.validate.rules.base import (
+    POLICY,
+    NotApplicable,
+    RuleContext,
+    attribute_rule,
+    resource_rule,
+    stack_rule,
+)
+
+attribute_rule("TS-SEC-001", "Azure ML workspaces disable public network access",
+               "Azure Policy 'Azure Machine Learning Workspaces should disable public network "
+               "access' (438c38d2-3772-465a-a9cc-7a6666a275ce); checkov CKV_AZURE_144",
+               "warning", ["azurerm_machine_learning_workspace"],
+               attribute="public_network_access_enabled", must_be=False, default=True,
+               help_uri=POLICY)
+
+
+attribute_rule("TS-SEC-002", "Azure ML computes have local authentication disabled",
+               "Azure Policy 'Azure Machine Learning Computes should have local authentication "
+               "methods disabled' (e96a9a5f-07ca-471b-9bc5-6a0f33cbd68f); keys bypass Entra ID",
+               "error", ["azurerm_machine_learning_compute_cluster",
+                         "azurerm_machine_learning_compute_instance",
+                         "azurerm_machine_learning_synapse_spark"],
+               attribute="local_auth_enabled", must_be=False, default=True, help_uri=POLICY)
+
+
+IDENTITY_TYPES = ("azurerm_machine_learning_workspace", "azurerm_machine_learning_compute_cluster",
+                  "azurerm_machine_learning_compute_instance", "azurerm_synapse_workspace",
+                  "azurerm_cognitive_account", "azurerm_machine_learning_synapse_spark")
+
+
+@resource_rule("TS-SEC-003", "Workspaces, computes and AI accounts have a managed identity",
+               "managed identities replace stored credentials for data and registry access",
+               "error", IDENTITY_TYPES)
+def _identity(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    if not r.block("identity").get("type"):
+        yield "no managed identity (identity block)"
+
+
+attribute_rule("TS-SEC-004", "Key vaults have purge protection",
+               "without it a deleted vault and its secrets can be purged at once; Azure ML "
+               "requires it for customer-managed keys; checkov CKV_AZURE_110", "error",
+               ["azurerm_key_vault"],
+               attribute="purge_protection_enabled", must_be=True, default=None)
+
+
+attribute_rule("TS-SEC-005", "Key vaults use Azure RBAC authorization",
+               "access policies are vault-local and escape central RBAC review", "error",
+               ["azurerm_key_vault"],
+               attribute="rbac_authorization_enabled", must_be=True, default=None)
+
+
+@resource_rule("TS-SEC-006", "Storage accounts require TLS 1.2 and HTTPS",
+               "older TLS versions are deprecated by Azure Storage; checkov CKV_AZURE_44",
+               "error", ["azurerm_storage_account"])
+def _storage_tls(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    if r.get("min_tls_version", "TLS1_2") != "TLS1_2":
+        yield f"min_tls_version is {r.get('min_tls_version')!r}, not TLS1_2"
+    if r.get("https_traffic_only_enabled", True) is not True:
+        yield "https_traffic_only_enabled is not true"
+
+
+attribute_rule("TS-SEC-007", "Storage accounts allow no public blob access",
+               "anonymous blob access exposes training data; checkov CKV_AZURE_190 / "
+               "CKV2_AZURE_47", "error", ["azurerm_storage_account"],
+               attribute="allow_nested_items_to_be_public", must_be=False, default=True)
+
+
+@stack_rule("TS-SEC-008", "Azure ML workspaces send resource logs to Log Analytics",
+            "Azure Policy 'Resource logs in Azure Machine Learning Workspaces should be "
+            "enabled' (afe0c3be-ba3b-4544-ba52-0c99672a8ad6)", "error")
+def _diagnostics(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+    targets = {
+        t.address for d in ctx.stack.of_type("azurerm_monitor_diagnostic_setting")
+        if (t := ctx.stack.resolve(d.get("target_resource_id"))) is not None
+        and d.get("enabled_log")
+    }
+    for ws in ctx.stack.of_type("azurerm_machine_learning_workspace"):
+        if ws.address not in targets:
+            yield ws.address, "no diagnostic setting with enabled logs targets this workspace"
+
+
+attribute_rule("TS-SEC-009", "Azure AI services accounts have local (key) authentication off",
+               "keys bypass Entra ID and cannot be scoped; checkov CKV_AZURE_236", "error",
+               ["azurerm_cognitive_account"],
+               attribute="local_auth_enabled", must_be=False, default=True)
+
+
+attribute_rule("TS-SEC-010", "Container registries have the admin user disabled",
+               "the admin user is a shared password; checkov CKV_AZURE_137", "error",
+               ["azurerm_container_registry"],
+               attribute="admin_enabled", must_be=False, default=False)
+
+
+PUBLIC_ACCESS_TYPES = ("azurerm_machine_learning_workspace", "azurerm_storage_account",
+                       "azurerm_key_vault", "azurerm_container_registry",
+                       "azurerm_synapse_workspace", "azurerm_databricks_workspace",
+                       "azurerm_cognitive_account")
+
+
+@resource_rule("TS-SEC-011", "Private profiles leave no public network access on",
+               "constraints.network: private asks for every data and control endpoint to be "
+               "private", "error", PUBLIC_ACCESS_TYPES)
+def _private_means_private(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    if ctx.stack.meta.get("network") != "private":
+        raise NotApplicable
+    if r.get("public_network_access_enabled", True) is not False:
+        yield "the profile is private but public_network_access_enabled is not false"
+
+
+@stack_rule("TS-SEC-012", "Compute instances shut down when idle",
+            "Azure Policy 'Azure Machine Learning Compute Instance should have idle shutdown' "
+            "(679ddf89-ab8f-48a5-9029-e76054077449)", "warning")
+def _idle_shutdown(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+    shut = {t.address for a in ctx.stack.of_type("azapi_resource_action")
+            if a.get("action") == "updateIdleShutdownSetting"
+            and (t := ctx.stack.resolve(a.get("resource_id"))) is not None}
+    for ci in ctx.stack.of_type("azurerm_machine_learning_compute_instance"):
+        if ci.address not in shut:
+            yield ci.address, "no idle shutdown (azapi_resource_action updateIdleShutdownSetting)"
+
+
+SECRET_ARGUMENTS = frozenset({"admin_password", "client_secret", "sql_administrator_login_password",
+                              "account_key", "shared_access_signature", "password", "key_value"})
+
+
+def _is_literal_secret(value: Any) -> bool:
+    """Anything but references: text, numbers, and templates with any literal part
+    (``"hunter2${""}"``, ``"${base64decode("...")}"``), decided by parsing the template."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and value != "" and not is_reference_only(value)
+
+
+def _secret_keys(value: Any, path: str = "", body: bool = True) -> Iterator[str]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "//" and body:
+                continue  # a comment only directly in a block body (see _strings)
+            where = f"{path}.{k}" if path else k
+            if k in SECRET_ARGUMENTS and _is_literal_secret(v):
+                yield where
+            yield from _secret_keys(v, where, False)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _secret_keys(v, path, body)
+
+
+@resource_rule("TS-SEC-013", "No literal secrets in the configuration",
+               "a password or key written into the plan lands in state, logs and review tools",
+               "error", None)
+def _literal_secrets(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    for where in _secret_keys(r.body):
+        yield f"{where} holds a literal secret; use a managed identity or a secret reference"
