@@ -465,3 +465,17 @@ def test_a_failure_at_the_final_swap_keeps_the_previous_output(tmp_path, monkeyp
     assert tree(out) == before
     assert siblings(out) == []
     assert all(tree(out)[rel] == content for rel, content in foreign.items())
+
+
+def test_an_interrupt_something_swallowed_still_stops_the_swap(tmp_path, monkeypatch):
+    """A Ctrl-C recorded by the console script's handler but swallowed inside the run (see
+    trainstack/interrupts.py) stops synth before the swap: the old output stays."""
+    from trainstack import interrupts
+
+    out = tmp_path / "out"
+    synth([CHURN], out, Settings())
+    before = tree(out)
+    monkeypatch.setattr(interrupts, "_received", True)
+    with pytest.raises(KeyboardInterrupt):
+        synth([CHURN, VISION], out, Settings())
+    assert tree(out) == before and siblings(out) == []

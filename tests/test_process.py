@@ -125,7 +125,10 @@ def test_interrupted_synth_exits_130_and_keeps_the_previous_output(tmp_path, del
     if proc.returncode == 0:
         pytest.skip("synth finished before the interrupt arrived")
     assert proc.returncode == 130, err
-    assert err == "error: interrupted\n"
+    assert err.endswith("error: interrupted\n")
+    # the one other text: Python's own report of an interrupt that native code swallowed
+    # (pydantic-core building a validator); interrupts.py still stops the run
+    assert "Traceback" not in err or "Exception ignored" in err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 

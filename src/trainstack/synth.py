@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainstack import interrupts
 from trainstack import outdir as outdir_lib
 from trainstack.catalog import Facts, load_facts
 from trainstack.constructs.stack import build_stack
@@ -109,6 +110,7 @@ def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | No
             if marker is not None:
                 outdir_lib.carry_over(outdir, staging, marker)
             outdir_lib.write_marker(staging, files, complete=True)
+            interrupts.check()  # a Ctrl-C something swallowed still stops the swap
             old = outdir_lib.swap_in(staging, outdir)
         except BaseException as exc:
             # staging holds the engine's output and links to files that are still in

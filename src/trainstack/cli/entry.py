@@ -33,7 +33,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def console() -> None:
     """The ``trainstack`` command."""
+    from trainstack import interrupts
+
+    interrupts.install()
     code = main()
+    interrupts.ignore_from_now()
+    if interrupts.received() and code != INTERRUPTED:
+        # the interrupt was swallowed inside the command (see interrupts.py)
+        sys.stderr.write("error: interrupted\n")
+        code = INTERRUPTED
     # Tearing down the interpreter (the engine's large generated modules) costs
     # ~0.1 s and does nothing a finished CLI needs: flush, run the exit hooks
     # (they stop the engine's node process and remove its temp files), and go.
