@@ -510,3 +510,15 @@ def test_gpu_for_tabular_wins_and_budget_steps_keep_the_gpu(small_catalog):
                                    "data:\n  size_gb: 40\n"), with_vms(small_catalog))
     assert prod.training().accelerator == "gpu"
     assert prod.training().priority == "low-priority" and "BUDGET-LOW-PRIORITY" in rules(prod)
+
+
+def test_the_rule_ids_are_the_documented_ones():
+    """One list of ids: the Rule enum the selector writes and the tables of docs/selection.md."""
+    import re
+
+    from conftest import ROOT
+    from trainstack.select.rules import Rule
+
+    text = (ROOT / "docs" / "selection.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z]+(?:-[A-Z]+)+)` \|", text, re.M))
+    assert documented == {r.value for r in Rule}

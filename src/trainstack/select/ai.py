@@ -7,6 +7,7 @@ from trainstack.errors import SelectionError
 from trainstack.profile.models import WorkloadProfile
 from trainstack.select.common import Notes
 from trainstack.select.models import AiServiceChoice
+from trainstack.select.rules import Rule
 
 
 def ai_services(profile: WorkloadProfile, facts: AiFacts, notes: Notes
@@ -30,15 +31,15 @@ def ai_services(profile: WorkloadProfile, facts: AiFacts, notes: Notes
         sku = info.free_sku if free else info.default_sku
         choices.append(AiServiceChoice(kind=name, sku=sku, covers=(task,)))
     label = " + ".join(kinds)
-    notes.why("AI-KIND", f"{task} -> {label} ({facts.kinds[kind].name})"
+    notes.why(Rule.AI_KIND, f"{task} -> {label} ({facts.kinds[kind].name})"
               + ("; custom labels: Custom Vision trains on your images, prediction serves it"
                  if kind.startswith("CustomVision") else ""))
     skus = ", ".join(f"{c.kind} {c.sku}" for c in choices)
     if profile.constraints.free_tier:
-        notes.why("AI-SKU", f"constraints.free_tier: the free F0 tier for a prototype ({skus}); "
+        notes.why(Rule.AI_SKU, f"constraints.free_tier: the free F0 tier for a prototype ({skus}); "
                             "F0 is rate-limited and one per subscription and kind")
     else:
-        notes.why("AI-SKU", f"standard pay-as-you-go tier ({skus}): no fixed monthly fee")
+        notes.why(Rule.AI_SKU, f"standard pay-as-you-go tier ({skus}): no fixed monthly fee")
     requests = profile.deploy.requests_per_month
     serving = facts.kinds[kinds[-1]]
     if requests is None:
@@ -49,7 +50,7 @@ def ai_services(profile: WorkloadProfile, facts: AiFacts, notes: Notes
         return tuple(choices), 0.0
     per_unit = 1000 if serving.unit.startswith("1,000") else 1
     monthly = round(requests / per_unit * serving.usd_per_unit, 2)
-    notes.why("COST-ESTIMATE", f"{requests:,} requests/month at ${serving.usd_per_unit:g} per "
+    notes.why(Rule.COST_ESTIMATE, f"{requests:,} requests/month at ${serving.usd_per_unit:g} per "
                                f"{serving.unit} = ${monthly:,.2f}/month (list prices, "
                                f"{facts.source})")
     return tuple(choices), monthly

@@ -26,6 +26,7 @@ from trainstack.select.common import (
 )
 from trainstack.select.models import Alternative
 from trainstack.select.pools import Pools
+from trainstack.select.rules import Rule
 
 DEV_HOURS_PER_MONTH = 176  # 8 h x 22 working days; idle shutdown stops the rest
 DEV_IDLE_MINUTES = 60
@@ -46,7 +47,7 @@ class Ranked:
 
 def cpu_requirement(profile: WorkloadProfile, notes: Notes, why: str) -> Requirement:
     need, basis = memory_need(profile)
-    notes.why("COMPUTE-CPU", f"CPU: {why} trains well on CPU cores")
+    notes.why(Rule.COMPUTE_CPU, f"CPU: {why} trains well on CPU cores")
     if need > LARGEST_NODE_GIB:
         raise SelectionError(
             "data.size_gb",
@@ -55,8 +56,7 @@ def cpu_requirement(profile: WorkloadProfile, notes: Notes, why: str) -> Require
             f"Spark preparation (got {profile.data.size_gb:g})",
         )
     fits_gp = need <= MIN_CPU_VCPUS * 4
-    notes.why(
-        "COMPUTE-MEMORY",
+    notes.why(Rule.COMPUTE_MEMORY,
         f"needs about {need:g} GiB RAM ({basis} + headroom); "
         + ("a general-purpose size (~4 GiB/vCPU) holds it" if fits_gp else
            "memory is the constraint, so memory-optimized sizes (~8 GiB/vCPU) compete "
@@ -69,9 +69,9 @@ def training_requirement(profile: WorkloadProfile, notes: Notes) -> Requirement:
     gpu, why = needs_gpu(profile)
     if not gpu:
         return cpu_requirement(profile, notes, why)
-    notes.why("COMPUTE-GPU", f"GPU: {why}; training data streams from storage in batches")
+    notes.why(Rule.COMPUTE_GPU, f"GPU: {why}; training data streams from storage in batches")
     req, ladder = gpu_requirement(profile)
-    notes.why("COMPUTE-GPU-LADDER", ladder)
+    notes.why(Rule.COMPUTE_GPU_LADDER, ladder)
     return req
 
 
@@ -165,7 +165,7 @@ def pinned_size(profile: WorkloadProfile, catalog: Catalog, region: str, req: Re
     shortfall = req.shortfall(vm)
     if shortfall:
         notes.warn(f"overrides.training_vm_size {size}: {shortfall}")
-    notes.why("COMPUTE-OVERRIDE", f"overrides.training_vm_size pins {size}")
+    notes.why(Rule.COMPUTE_OVERRIDE, f"overrides.training_vm_size pins {size}")
     return vm
 
 
@@ -198,8 +198,7 @@ def dev_instance(profile: WorkloadProfile, pools: Pools, region: str,
         notes.warn(f"no small general-purpose size in {region} for a development instance")
         return None
     wanted = "/".join(p for p in profile.team.prefers if p in ("ui", "notebooks"))
-    notes.why(
-        "DEV-INSTANCE",
+    notes.why(Rule.DEV_INSTANCE,
         f"the team prefers {wanted}: a {dev.vm_size} compute instance ({dev.vcpus} vCPUs, "
         f"{dev.memory_gib:g} GiB) that shuts down after {DEV_IDLE_MINUTES} idle minutes; "
         f"costed at {DEV_HOURS_PER_MONTH} h/month",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from trainstack.catalog.vm import VmSize
 from trainstack.profile.models import WorkloadProfile
 from trainstack.select.models import Reason
+from trainstack.select.rules import Rule
 
 GB_TO_GIB = 1e9 / 2**30
 HEADROOM_GIB = 2.0  # OS and runtime
@@ -107,7 +108,7 @@ class Notes:
     rationale: list[Reason] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def why(self, rule: str, text: str) -> None:
+    def why(self, rule: Rule, text: str) -> None:
         self.rationale.append(Reason(rule=rule, text=text))
 
     def warn(self, text: str) -> None:
@@ -196,17 +197,17 @@ def low_priority_allowed(profile: WorkloadProfile, notes: Notes, *, spot_word: s
                          ) -> bool:
     """PRIORITY-LOW / PRIORITY-DEDICATED."""
     if not profile.constraints.allow_low_priority:
-        notes.why("PRIORITY-DEDICATED", "dedicated nodes: constraints.allow_low_priority is false")
+        notes.why(Rule.PRIORITY_DEDICATED, "dedicated nodes: constraints.allow_low_priority is false")
         return False
     if is_multi_node(profile):
-        notes.why("PRIORITY-DEDICATED",
+        notes.why(Rule.PRIORITY_DEDICATED,
                   "dedicated nodes: a synchronous multi-node run fails when one node is evicted")
         return False
     if profile.environment == "prod":
-        notes.why("PRIORITY-DEDICATED",
+        notes.why(Rule.PRIORITY_DEDICATED,
                   "dedicated nodes: prod training has deadlines that eviction would break")
         return False
-    notes.why("PRIORITY-LOW",
+    notes.why(Rule.PRIORITY_LOW,
               f"{spot_word} nodes (up to ~80-90% cheaper): the jobs are restartable and "
               "constraints.allow_low_priority is true")
     return True

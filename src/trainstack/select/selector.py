@@ -31,6 +31,7 @@ from trainstack.select.common import (
 )
 from trainstack.select.models import Alternative, ComputeChoice, Selection
 from trainstack.select.pools import Pools, pools_of
+from trainstack.select.rules import Rule
 from trainstack.select.service import decide_service
 
 # Re-exported for tests and callers that build requirements themselves.
@@ -67,7 +68,7 @@ def _region(profile: WorkloadProfile, catalog: Catalog, notes: Notes) -> str:
             f"covers: {', '.join(near)}",
         )
     if profile.overrides.region and profile.overrides.region != profile.region:
-        notes.why("REGION-OVERRIDE", f"overrides.region pins {region} (profile says {profile.region})")
+        notes.why(Rule.REGION_OVERRIDE, f"overrides.region pins {region} (profile says {profile.region})")
     return region
 
 
@@ -130,7 +131,7 @@ def _azure_ml(profile: WorkloadProfile, pools: Pools, region: str, services: Ser
             cheaper = choose(True)
             if cheaper.best.low_priority:
                 new = monthly(cheaper.best, trials)
-                notes.why("BUDGET-LOW-PRIORITY",
+                notes.why(Rule.BUDGET_LOW_PRIORITY,
                           f"${cost:,.2f}/month is over the ${budget:,.2f} budget: low-priority "
                           f"{cheaper.best.vm.vm_size} nodes bring it to ${new:,.2f}")
                 ranked, cost = cheaper, new
@@ -138,7 +139,7 @@ def _azure_ml(profile: WorkloadProfile, pools: Pools, region: str, services: Ser
             wider = choose(ranked.best.low_priority, wider=True)
             if wider.best.hourly < ranked.best.hourly:
                 new = monthly(wider.best, trials)
-                notes.why("BUDGET-CHEAPER-FAMILY",
+                notes.why(Rule.BUDGET_CHEAPER_FAMILY,
                           f"over budget: {wider.best.vm.vm_size} ({wider.best.vm.family}) is a "
                           f"cheaper feasible family than {ranked.best.vm.vm_size}: "
                           f"${new:,.2f}/month")
@@ -147,7 +148,7 @@ def _azure_ml(profile: WorkloadProfile, pools: Pools, region: str, services: Ser
             fewer = trials - 1
             new = monthly(ranked.best, fewer)
             if new <= budget or fewer == 1:
-                notes.why("BUDGET-FEWER-TRIALS",
+                notes.why(Rule.BUDGET_FEWER_TRIALS,
                           f"over budget: {fewer} concurrent trial(s) instead of "
                           f"{profile.training.concurrent_trials} (${new:,.2f}/month)")
                 notes.warn(f"training.concurrent_trials reduced from "
@@ -162,27 +163,27 @@ def _azure_ml(profile: WorkloadProfile, pools: Pools, region: str, services: Ser
                              "instance")
             within = _over_budget(profile, cost, budget, fixed, notes, relax)
     elif budget is not None:
-        notes.why("BUDGET-OK", f"${cost:,.2f}/month is within the ${budget:,.2f} budget")
+        notes.why(Rule.BUDGET_OK, f"${cost:,.2f}/month is within the ${budget:,.2f} budget")
 
     best = ranked.best
     max_nodes = trials * per_run
     quota = context.quota_vcpus.get(best.vm.vm_size)
     if quota is not None and quota < max_nodes * best.vm.vcpus:
         capped = max(quota // best.vm.vcpus, per_run)
-        notes.why("NODES-QUOTA", f"quota: {quota} free vCPUs hold {quota // best.vm.vcpus} "
+        notes.why(Rule.NODES_QUOTA, f"quota: {quota} free vCPUs hold {quota // best.vm.vcpus} "
                                  f"{best.vm.vm_size} node(s); max nodes {max_nodes} -> {capped}")
         notes.warn(f"request more {best.vm.vm_size} quota in {region} for "
                    f"{max_nodes} parallel nodes")
         max_nodes = capped
     if pinned is None:
-        notes.why("COMPUTE-CURRENT-GEN",
+        notes.why(Rule.COMPUTE_CURRENT_GEN,
                   f"{ranked.candidates} Azure ML size(s) considered in {region}; older "
                   "series and retired sizes are not candidates")
-        notes.why("COMPUTE-CHEAPEST", aml.cheapest_text(best, req, hours))
-    notes.why("NODES-SCALE-TO-ZERO",
+        notes.why(Rule.COMPUTE_CHEAPEST, aml.cheapest_text(best, req, hours))
+    notes.why(Rule.NODES_SCALE_TO_ZERO,
               f"the training cluster scales from 0 nodes and releases idle nodes after "
               f"{aml.CLUSTER_IDLE_MINUTES} minutes, so nothing is billed between runs")
-    notes.why("NODES-MAX", f"max {max_nodes} node(s) = {trials} concurrent trial(s) x "
+    notes.why(Rule.NODES_MAX, f"max {max_nodes} node(s) = {trials} concurrent trial(s) x "
                            f"{per_run} node(s) per run")
     parts = [f"{trials * per_run} node(s) x ${best.hourly:.4f}/h x {hours:g} h x "
              f"{profile.training.runs_per_month} runs"]
@@ -190,7 +191,7 @@ def _azure_ml(profile: WorkloadProfile, pools: Pools, region: str, services: Ser
         parts.append(f"{dev.vm_size} ${dev.hourly_usd:.4f}/h x {aml.DEV_HOURS_PER_MONTH} h")
     if prep is not None:
         parts.append(f"Synapse pool ${prep.hourly_cluster_usd:.4f}/h x {run_hours(profile):g} h")
-    notes.why("COST-ESTIMATE", f"{' + '.join(parts)} = ${cost:,.2f}/month (prices of "
+    notes.why(Rule.COST_ESTIMATE, f"{' + '.join(parts)} = ${cost:,.2f}/month (prices of "
                                f"{best.vm.price_date}, {best.vm.price_source})")
 
     vm = best.vm
@@ -226,8 +227,7 @@ def _gpu_for_tabular(profile: WorkloadProfile, pools: Pools, region: str, ranked
                              f"{speedup:g}x speed-up, more than {ranked.best.vm.vm_size}")
         return replace(ranked, alternatives=(*ranked.alternatives, lost)), req, hours
     hours = round(hours / speedup, 2)
-    notes.why(
-        "COMPUTE-GPU-TABULAR",
+    notes.why(Rule.COMPUTE_GPU_TABULAR,
         f"large tabular data with {profile.training.framework}: {gpu.vm.vm_size} "
         f"(${gpu.hourly:.4f}/h) at an assumed {speedup:g}x speed-up costs less per run than "
         f"{ranked.best.vm.vm_size} (${ranked.best.hourly:.4f}/h); run time taken as {hours:g} h",
@@ -252,7 +252,7 @@ def _over_budget(profile: WorkloadProfile, cost: float, budget: float, fixed: fl
     first = [f"raise constraints.monthly_budget_usd to at least ${math.ceil(cost):,}"]
     if runs_fit >= 1:
         first.append(f"lower training.runs_per_month to {runs_fit}")
-    notes.why("BUDGET-OVER",
+    notes.why(Rule.BUDGET_OVER,
               f"${cost:,.2f}/month is over the ${budget:,.2f} budget even with the cheapest "
               f"feasible choice; to fit: {'; or '.join(first + relax)}")
     notes.warn(f"over budget: ${cost:,.2f}/month > ${budget:,.2f}")
@@ -264,14 +264,14 @@ def _over_budget(profile: WorkloadProfile, cost: float, budget: float, fixed: fl
 def _synapse(profile: WorkloadProfile, region: str, services: ServiceFacts,
              notes: Notes) -> Selection:
     plan = spark.synapse_pool(profile, services.synapse, notes)
-    notes.why("PRIORITY-DEDICATED", "dedicated nodes: Synapse Spark pools have no "
+    notes.why(Rule.PRIORITY_DEDICATED, "dedicated nodes: Synapse Spark pools have no "
                                     "low-priority or spot option")
     cost = round(plan.hourly_cluster_usd * run_hours(profile), 2)
     within = _budget_check(profile, cost, notes, [
         "use Databricks (overrides.service: databricks) for spot workers",
         "a smaller data sample for iterative runs",
     ])
-    notes.why("COST-ESTIMATE",
+    notes.why(Rule.COST_ESTIMATE,
               f"{plan.compute.max_nodes} x {plan.compute.node_size} nodes "
               f"({plan.compute.vcpus} vCores) x ${services.synapse.usd_per_vcore_hour}/vCore-h x "
               f"{run_hours(profile):g} h (at the autoscale maximum; the pool itself costs "
@@ -291,12 +291,12 @@ def _databricks(profile: WorkloadProfile, pools: Pools, region: str,
         cheaper = spark.databricks_cluster(profile, pools, region, context, Notes(), True)
         new = round(cheaper.hourly_cluster_usd * run_hours(profile), 2)
         if new < cost:
-            notes.why("BUDGET-LOW-PRIORITY", f"${cost:,.2f}/month is over the ${budget:,.2f} "
+            notes.why(Rule.BUDGET_LOW_PRIORITY, f"${cost:,.2f}/month is over the ${budget:,.2f} "
                                              f"budget: spot workers bring it to ${new:,.2f}")
             plan, cost = cheaper, new
     within = _budget_check(profile, cost, notes, [])
     c = plan.compute
-    notes.why("COST-ESTIMATE",
+    notes.why(Rule.COST_ESTIMATE,
               f"cluster at {c.max_nodes} worker(s) + driver: ${plan.hourly_cluster_usd:.4f}/h "
               f"(VMs + DBUs) x {run_hours(profile):g} h = ${cost:,.2f}/month")
     return _selection(profile, "databricks", region, [c], cost, within, notes, plan.alternatives)
@@ -307,7 +307,7 @@ def _budget_check(profile: WorkloadProfile, cost: float, notes: Notes, relax: li
     if budget is None:
         return True
     if cost <= budget:
-        notes.why("BUDGET-OK", f"${cost:,.2f}/month is within the ${budget:,.2f} budget")
+        notes.why(Rule.BUDGET_OK, f"${cost:,.2f}/month is within the ${budget:,.2f} budget")
         return True
     return _over_budget(profile, cost, budget, 0.0, notes, relax)
 
@@ -320,9 +320,9 @@ def _ai(profile: WorkloadProfile, region: str, services: ServiceFacts, notes: No
     within = True
     if budget is not None:
         if cost <= budget:
-            notes.why("BUDGET-OK", f"${cost:,.2f}/month is within the ${budget:,.2f} budget")
+            notes.why(Rule.BUDGET_OK, f"${cost:,.2f}/month is within the ${budget:,.2f} budget")
         else:
-            notes.why("BUDGET-OVER", f"${cost:,.2f}/month is over the ${budget:,.2f} budget: "
+            notes.why(Rule.BUDGET_OVER, f"${cost:,.2f}/month is over the ${budget:,.2f} budget: "
                                      "lower deploy.requests_per_month or raise the budget")
             notes.warn(f"over budget: ${cost:,.2f}/month > ${budget:,.2f}")
             within = False

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from trainstack.catalog.services import ServiceFacts
 from trainstack.profile.models import WorkloadProfile
 from trainstack.select.common import LARGEST_NODE_GIB, Notes, memory_need, needs_gpu
+from trainstack.select.rules import Rule
 
 SPARK_SOURCES = frozenset({"adls", "databricks", "synapse"})
 SPARK_DATA_GB = 100  # at this size a team that wants full control works in Spark
@@ -28,7 +29,7 @@ def decide_service(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes) 
 
     pinned = profile.overrides.service
     if pinned is not None:
-        notes.why("SVC-OVERRIDE", f"overrides.service pins {pinned}")
+        notes.why(Rule.SVC_OVERRIDE, f"overrides.service pins {pinned}")
         if pinned == "synapse" and gpu:
             notes.warn("overrides.service synapse: Synapse has no GPU pools (retired 2024-07-08); "
                        f"{gpu_why}, so training on Synapse will be slow")
@@ -38,7 +39,7 @@ def decide_service(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes) 
     if kind and (profile.problem.prebuilt_ok or team.ml_expertise == "none"):
         why = ("problem.prebuilt_ok" if profile.problem.prebuilt_ok
                else "team.ml_expertise is none")
-        notes.why("SVC-AI-PREBUILT",
+        notes.why(Rule.SVC_AI_PREBUILT,
                   f"{why} and a prebuilt Azure AI model ({kind}) covers "
                   f"{profile.problem.task}: no training infrastructure to run")
         return ServiceDecision("ai-services")
@@ -46,12 +47,12 @@ def decide_service(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes) 
     if team.existing_platform != "none":
         platform = team.existing_platform
         if platform == "synapse" and gpu:
-            notes.why("SVC-SYNAPSE-NO-GPU",
+            notes.why(Rule.SVC_SYNAPSE_NO_GPU,
                       f"the team works in Synapse, but {gpu_why} and Synapse has no GPU pools: "
                       "Azure ML trains on GPU, with a Synapse Spark pool linked for data "
                       "preparation")
             return ServiceDecision("azure-ml", spark_prep=True)
-        notes.why("SVC-KEEP-PLATFORM",
+        notes.why(Rule.SVC_KEEP_PLATFORM,
                   f"team.existing_platform is {platform}: data engineering and data science "
                   "stay in the same service")
         return ServiceDecision(platform)
@@ -61,15 +62,15 @@ def decide_service(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes) 
                   f"the data needs ~{need_gib:g} GiB in memory ({basis}), more than one node "
                   f"holds ({LARGEST_NODE_GIB:g} GiB)")
         if gpu:
-            notes.why("SVC-DISTRIBUTED",
+            notes.why(Rule.SVC_DISTRIBUTED,
                       f"{reason}; training itself is deep learning ({gpu_why}), so Azure ML "
                       "trains on GPU and a Synapse Spark pool linked to it prepares the data")
             return ServiceDecision("azure-ml", spark_prep=True)
         if "sql" in team.prefers:
-            notes.why("SVC-DISTRIBUTED", f"{reason}: Spark, on Synapse because the team "
+            notes.why(Rule.SVC_DISTRIBUTED, f"{reason}: Spark, on Synapse because the team "
                                          "prefers SQL")
             return ServiceDecision("synapse")
-        notes.why("SVC-DISTRIBUTED", f"{reason}: distributed Spark compute on Databricks "
+        notes.why(Rule.SVC_DISTRIBUTED, f"{reason}: distributed Spark compute on Databricks "
                                      "(PySpark, MLlib, ML runtime)")
         return ServiceDecision("databricks")
 
@@ -78,12 +79,12 @@ def decide_service(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes) 
         and (data.source in SPARK_SOURCES or data.size_gb >= SPARK_DATA_GB))
     if wants_spark:
         pref = "scala" if "scala" in team.prefers else "full-control"
-        notes.why("SVC-FULL-CONTROL",
+        notes.why(Rule.SVC_FULL_CONTROL,
                   f"the team prefers {pref} with Spark-scale data: Databricks gives full "
                   "control over clusters, runtimes and Spark")
         return ServiceDecision("databricks")
 
-    notes.why("SVC-AML-DEFAULT",
+    notes.why(Rule.SVC_AML_DEFAULT,
               "Azure Machine Learning trains the model: managed clusters that scale to zero, "
               "with the Python SDK, CLI and studio UI")
     return ServiceDecision("azure-ml")

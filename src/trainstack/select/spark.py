@@ -26,6 +26,7 @@ from trainstack.select.common import (
 )
 from trainstack.select.models import Alternative, ComputeChoice
 from trainstack.select.pools import Pools
+from trainstack.select.rules import Rule
 
 USABLE = 0.75  # share of a node's memory Spark executors can use
 PREFERRED_MAX_WORKERS = 32  # beyond this, shuffle and driver overhead grow: prefer bigger nodes
@@ -80,8 +81,7 @@ def synapse_pool(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes, *,
     # pools of at most PREFERRED_MAX_WORKERS nodes first, then price, then fewer nodes
     options.sort(key=lambda o: (o[1] > PREFERRED_MAX_WORKERS, round(o[0], 6), o[1]))
     hourly, nodes, size = options[0]
-    notes.why(
-        "SPARK-SYNAPSE-SIZE",
+    notes.why(Rule.SPARK_SYNAPSE_SIZE,
         f"the data needs ~{need:g} GiB in memory ({basis}): {size.name} nodes ({size.vcores} "
         f"vCores, {size.memory_gib:g} GiB) x {nodes} hold it at {USABLE:.0%} usable, the "
         f"cheapest pool of up to {PREFERRED_MAX_WORKERS} nodes; autoscale "
@@ -124,8 +124,8 @@ def databricks_cluster(profile: WorkloadProfile, pools: Pools, region: str,
             if vm.vm_size not in context.unavailable_sizes]
     if gpu:
         req, ladder = gpu_requirement(profile)
-        notes.why("COMPUTE-GPU", f"GPU: {why}; Databricks GPU nodes with the ML GPU runtime")
-        notes.why("COMPUTE-GPU-LADDER", ladder)
+        notes.why(Rule.COMPUTE_GPU, f"GPU: {why}; Databricks GPU nodes with the ML GPU runtime")
+        notes.why(Rule.COMPUTE_GPU_LADDER, ladder)
         options = []
         workers = profile.training.nodes_per_run if is_multi_node(profile) else 0
         for vm in pool:
@@ -136,7 +136,7 @@ def databricks_cluster(profile: WorkloadProfile, pools: Pools, region: str,
                  f"{workers} workers + driver, fixed size for synchronous training")
     else:
         need, basis = spark_memory_need(profile)
-        notes.why("COMPUTE-CPU", f"CPU: {why} on Spark executors")
+        notes.why(Rule.COMPUTE_CPU, f"CPU: {why} on Spark executors")
         options = []
         for vm in pool:
             if vm.gpus or vm.memory_gib < MIN_WORKER_GIB:
@@ -158,8 +158,7 @@ def databricks_cluster(profile: WorkloadProfile, pools: Pools, region: str,
     options.sort(key=lambda o: (o[1] > PREFERRED_MAX_WORKERS, round(o[0], 6), o[2].vm_size))
     hourly, workers, vm = options[0]
     dbu = facts.dbu_per_hour(vm.family, vm.vcpus)
-    notes.why(
-        "SPARK-DATABRICKS-NODE",
+    notes.why(Rule.SPARK_DATABRICKS_NODE,
         f"{vm.vm_size} ({vm.family}, {vm.vcpus} vCPUs, {vm.memory_gib:g} GiB"
         + (f", {vm.gpus} x {vm.gpu_model}" if vm.gpus else "")
         + f"), {shape.format(w=workers)}: the cheapest cluster at VM + {dbu:g} DBU/h x "
