@@ -81,7 +81,8 @@ def selection_table(selection: Selection) -> None:
     for c in selection.compute:
         spec = f"{c.family}, {c.vcpus} vCPU, {c.memory_gib:g} GiB" + (
             f", {c.gpus} GPU" if c.gpus else "")
-        compute_rows.append((f"{c.role} ({c.kind})", c.vm_size or f"Synapse {c.node_size}", spec,
+        size = f"Synapse {c.size}" if c.kind == "synapse-spark-pool" else c.size
+        compute_rows.append((f"{c.role} ({c.kind})", size, spec,
                              f"{c.min_nodes}-{c.max_nodes}", c.priority, f"{c.hourly_usd:.4f}"))
     console.print(_table("Compute", ("role", "size", "spec", "nodes", "priority", "$/h"),
                          compute_rows, no_wrap=("size", "priority", "$/h")))

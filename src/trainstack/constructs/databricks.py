@@ -48,7 +48,7 @@ def add_databricks(b: StackBuilder, cluster: ComputeChoice) -> r.DatabricksWorks
     training = r.DatabricksCluster(
         local_name="training",
         cluster_name=f"{b.profile.name}-training",
-        spark_version=cluster.runtime or "",
+        spark_version=cluster.runtime,
         node_type_id=cluster.vm_size,
         autotermination_minutes=cluster.idle_minutes,
         azure_attributes=r.AzureAttributes(

@@ -56,8 +56,8 @@ def add_synapse(b: StackBuilder, pool: ComputeChoice) -> SynapseParts:
     )
     spark = r.SynapseSparkPool(
         local_name="spark", name=names.spark_pool, synapse_workspace_id=workspace.ref(),
-        node_size_family=NODE_FAMILY, node_size=pool.node_size or "Small",
-        spark_version=pool.runtime or "3.5",
+        node_size_family=NODE_FAMILY, node_size=pool.node_size,
+        spark_version=pool.runtime,
         auto_scale=r.AutoScale(min_node_count=pool.min_nodes, max_node_count=pool.max_nodes),
         auto_pause=r.AutoPause(delay_in_minutes=pool.idle_minutes),
         tags=b.tags,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Value(BaseModel):
@@ -22,12 +22,17 @@ class Alternative(_Value):
     rejected_because: str
 
 
-class ComputeChoice(_Value):
-    role: Literal["training", "data-prep", "development", "inference"]
-    kind: Literal["aml-cluster", "aml-instance", "synapse-spark-pool", "databricks-cluster"]
-    vm_size: str
+Role = Literal["training", "data-prep", "development", "inference"]
+Family = Literal["general-purpose", "memory-optimized", "compute-optimized", "gpu"]
+SynapseNodeSize = Literal["Small", "Medium", "Large", "XLarge", "XXLarge", "XXXLarge"]
+
+
+class _Compute(_Value):
+    """What every compute choice has: its role, the node's shape, nodes, priority, price."""
+
+    role: Role
     accelerator: Literal["cpu", "gpu"]
-    family: Literal["general-purpose", "memory-optimized", "compute-optimized", "gpu"]
+    family: Family
     gpus: int
     vcpus: int
     memory_gib: float
@@ -35,23 +40,73 @@ class ComputeChoice(_Value):
     max_nodes: int
     priority: Literal["dedicated", "low-priority"]
     hourly_usd: float  # per node
-    # Synapse Spark pools: Small ... XXLarge (then vm_size is empty)
-    node_size: str | None = None
     # Not part of the select JSON contract; used by the stacks.
     idle_minutes: int = 15  # idle scale-down, auto-termination or auto-pause
-    runtime: str | None = None  # Databricks runtime / Synapse Spark version
 
     def contract_dict(self) -> dict[str, Any]:
         """The keys of docs/profile-v1.md, in its order."""
-        size = {"node_size": self.node_size} if self.node_size else {"vm_size": self.vm_size}
         return {
-            "role": self.role, "kind": self.kind, **size,
+            "role": self.role, "kind": self.kind,  # type: ignore[attr-defined]
+            **self._size_field(),  # type: ignore[attr-defined]
             "accelerator": self.accelerator, "family": self.family, "gpus": self.gpus,
             "vcpus": self.vcpus, "memory_gib": _number(self.memory_gib),
             "min_nodes": self.min_nodes,
             "max_nodes": self.max_nodes, "priority": self.priority,
             "hourly_usd": self.hourly_usd,
         }
+
+
+class _OnVms(_Compute):
+    """Compute whose nodes are Azure VMs of one size."""
+
+    vm_size: str
+
+    @property
+    def size(self) -> str:
+        """The node size as Azure names it."""
+        return self.vm_size
+
+    def _size_field(self) -> dict[str, str]:
+        return {"vm_size": self.vm_size}
+
+
+class AmlCluster(_OnVms):
+    """An Azure ML compute cluster (training)."""
+
+    kind: Literal["aml-cluster"] = "aml-cluster"
+
+
+class AmlInstance(_OnVms):
+    """An Azure ML compute instance (development)."""
+
+    kind: Literal["aml-instance"] = "aml-instance"
+
+
+class SynapsePool(_Compute):
+    """A Synapse Spark pool (training, or data preparation for Azure ML)."""
+
+    kind: Literal["synapse-spark-pool"] = "synapse-spark-pool"
+    node_size: SynapseNodeSize
+    runtime: str  # Spark version
+
+    @property
+    def size(self) -> str:
+        """The node size as Synapse names it."""
+        return self.node_size
+
+    def _size_field(self) -> dict[str, str]:
+        return {"node_size": self.node_size}
+
+
+class DatabricksCluster(_OnVms):
+    """A Databricks job cluster (``vm_size`` is its node type)."""
+
+    kind: Literal["databricks-cluster"] = "databricks-cluster"
+    runtime: str  # Databricks ML runtime
+
+
+ComputeChoice = Annotated[AmlCluster | AmlInstance | SynapsePool | DatabricksCluster,
+                          Field(discriminator="kind")]
 
 
 def _number(value: float) -> float | int:
@@ -78,9 +133,11 @@ class Selection(_Value):
     warnings: tuple[str, ...] = ()
 
     def role(self, role: str) -> ComputeChoice | None:
+        """The compute with this role, if the selection has one."""
         return next((c for c in self.compute if c.role == role), None)
 
     def training(self) -> ComputeChoice | None:
+        """The compute that trains (none for Azure AI services)."""
         return self.role("training")
 
     def headline(self) -> str:
@@ -88,11 +145,12 @@ class Selection(_Value):
         t = self.training()
         if t is None:
             return " + ".join(f"{a.kind} {a.sku}" for a in self.ai_services)
-        if t.node_size:
+        if isinstance(t, SynapsePool):
             return f"Synapse {t.node_size} x {t.min_nodes}-{t.max_nodes}"
-        return f"{t.vm_size} x {t.min_nodes}-{t.max_nodes}"
+        return f"{t.size} x {t.min_nodes}-{t.max_nodes}"
 
     def development(self) -> ComputeChoice | None:
+        """The development instance, if the team gets one."""
         return self.role("development")
 
     def contract_dict(self) -> dict[str, Any]:

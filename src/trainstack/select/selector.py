@@ -29,7 +29,13 @@ from trainstack.select.common import (
     low_priority_allowed,
     run_hours,
 )
-from trainstack.select.models import Alternative, ComputeChoice, Selection
+from trainstack.select.models import (
+    Alternative,
+    AmlCluster,
+    AmlInstance,
+    ComputeChoice,
+    Selection,
+)
 from trainstack.select.pools import Pools, pools_of
 from trainstack.select.rules import Rule
 from trainstack.select.service import decide_service
@@ -195,8 +201,8 @@ def _azure_ml(profile: WorkloadProfile, pools: Pools, region: str, services: Ser
                                f"{best.vm.price_date}, {best.vm.price_source})")
 
     vm = best.vm
-    compute = [ComputeChoice(
-        role="training", kind="aml-cluster", vm_size=vm.vm_size, accelerator=vm.accelerator,
+    compute: list[ComputeChoice] = [AmlCluster(
+        role="training", vm_size=vm.vm_size, accelerator=vm.accelerator,
         family=vm.family, gpus=vm.gpus, vcpus=vm.vcpus, memory_gib=vm.memory_gib, min_nodes=0,
         max_nodes=max_nodes, priority="low-priority" if best.low_priority else "dedicated",
         hourly_usd=round(best.hourly, 4), idle_minutes=aml.CLUSTER_IDLE_MINUTES,
@@ -235,9 +241,9 @@ def _gpu_for_tabular(profile: WorkloadProfile, pools: Pools, region: str, ranked
     return replace(ranked, best=gpu), gpu_req, hours
 
 
-def _dev_choice(dev: VmSize) -> ComputeChoice:
-    return ComputeChoice(
-        role="development", kind="aml-instance", vm_size=dev.vm_size, accelerator="cpu",
+def _dev_choice(dev: VmSize) -> AmlInstance:
+    return AmlInstance(
+        role="development", vm_size=dev.vm_size, accelerator="cpu",
         family=dev.family, gpus=0, vcpus=dev.vcpus, memory_gib=dev.memory_gib, min_nodes=1,
         max_nodes=1, priority="dedicated", hourly_usd=round(dev.hourly_usd, 4),
         idle_minutes=aml.DEV_IDLE_MINUTES,

@@ -24,7 +24,7 @@ from trainstack.select.common import (
     needs_gpu,
     spark_memory_need,
 )
-from trainstack.select.models import Alternative, ComputeChoice
+from trainstack.select.models import Alternative, DatabricksCluster, SynapsePool
 from trainstack.select.pools import Pools
 from trainstack.select.rules import Rule
 
@@ -37,7 +37,7 @@ MIN_WORKER_GIB = 14  # smaller nodes spend most of their memory on Spark itself
 
 @dataclass(frozen=True)
 class SparkPlan:
-    compute: ComputeChoice
+    compute: SynapsePool | DatabricksCluster
     hourly_cluster_usd: float  # all nodes at max size, compute (+ DBUs)
     alternatives: tuple[Alternative, ...]
 
@@ -91,8 +91,8 @@ def synapse_pool(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes, *,
     )
     alts = _ranked_alternatives([(h, n, f"Synapse {s.name} x {n}") for h, n, s in options],
                                 hourly, "nodes")
-    compute = ComputeChoice(
-        role=role, kind="synapse-spark-pool", vm_size="", node_size=size.name,
+    compute = SynapsePool(
+        role=role, node_size=size.name,
         accelerator="cpu", family="memory-optimized", gpus=0, vcpus=size.vcores,
         memory_gib=size.memory_gib, min_nodes=facts.min_nodes,
         max_nodes=max(nodes, facts.min_nodes),
@@ -169,8 +169,8 @@ def databricks_cluster(profile: WorkloadProfile, pools: Pools, region: str,
     alts = _ranked_alternatives([(h, w, f"{v.vm_size} x {w} + driver") for h, w, v in options],
                                 hourly, "workers")
     spot_used = spot and vm.low_priority_usd is not None and workers > 0
-    compute = ComputeChoice(
-        role="training", kind="databricks-cluster", vm_size=vm.vm_size,
+    compute = DatabricksCluster(
+        role="training", vm_size=vm.vm_size,
         accelerator="gpu" if vm.gpus else "cpu", family=vm.family, gpus=vm.gpus,
         vcpus=vm.vcpus, memory_gib=vm.memory_gib,
         min_nodes=workers if (gpu or workers == 0) else 1, max_nodes=workers,
