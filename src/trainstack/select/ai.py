@@ -5,6 +5,7 @@ from __future__ import annotations
 from trainstack.catalog.services import AiFacts
 from trainstack.errors import SelectionError
 from trainstack.profile.models import WorkloadProfile
+from trainstack.select.budget import Priced, fit_budget
 from trainstack.select.common import Notes
 from trainstack.select.models import AiServiceChoice
 from trainstack.select.rules import Rule
@@ -54,3 +55,13 @@ def ai_services(profile: WorkloadProfile, facts: AiFacts, notes: Notes
                                f"{serving.unit} = ${monthly:,.2f}/month (list prices, "
                                f"{facts.source})")
     return tuple(choices), monthly
+
+
+def select_ai(profile: WorkloadProfile, facts: AiFacts, notes: Notes
+              ) -> tuple[tuple[AiServiceChoice, ...], float, bool]:
+    """The accounts, their usage estimate, and whether it fits the budget."""
+    choices, monthly = ai_services(profile, facts, notes)
+    found, within = fit_budget(profile.constraints.monthly_budget_usd, Priced(choices, monthly),
+                               [], notes,
+                               lambda p: ": lower deploy.requests_per_month or raise the budget")
+    return found.plan, found.monthly, within

@@ -150,7 +150,8 @@ def pinned_size(profile: WorkloadProfile, catalog: Catalog, region: str, req: Re
         )
     vm = catalog.get(size, region)
     if vm is not None and vm.retired:
-        raise SelectionError(field, f"{size} is retired and can no longer be deployed (got '{size}')")
+        raise SelectionError(field, f"{size} is retired and can no longer be deployed "
+                                    f"(got '{size}')")
     if vm is None:
         offering = catalog.regions_offering(size, aml_only=False)
         near = ", ".join(nearest(region, offering)[:3]) or "none in the catalog"

@@ -197,7 +197,8 @@ def low_priority_allowed(profile: WorkloadProfile, notes: Notes, *, spot_word: s
                          ) -> bool:
     """PRIORITY-LOW / PRIORITY-DEDICATED."""
     if not profile.constraints.allow_low_priority:
-        notes.why(Rule.PRIORITY_DEDICATED, "dedicated nodes: constraints.allow_low_priority is false")
+        notes.why(Rule.PRIORITY_DEDICATED,
+                  "dedicated nodes: constraints.allow_low_priority is false")
         return False
     if is_multi_node(profile):
         notes.why(Rule.PRIORITY_DEDICATED,

@@ -15,13 +15,16 @@ from trainstack.catalog.vm import VmSize
 from trainstack.errors import SelectionError
 from trainstack.profile.models import WorkloadProfile
 from trainstack.regions import nearest
+from trainstack.select.budget import Priced, fit_budget, relax_text
 from trainstack.select.common import (
     TRAINING_GPUS,
     Notes,
     SelectionContext,
     gpu_requirement,
     is_multi_node,
+    low_priority_allowed,
     needs_gpu,
+    run_hours,
     spark_memory_need,
 )
 from trainstack.select.models import Alternative, DatabricksCluster, SynapsePool
@@ -180,3 +183,64 @@ def databricks_cluster(profile: WorkloadProfile, pools: Pools, region: str,
     )
     return SparkPlan(compute, hourly, alts)
 
+
+
+# -- the flows: size -> cost -> fit to budget ----------------------------------------------
+
+def select_synapse(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes
+                   ) -> tuple[list[SynapsePool], float, bool, tuple[Alternative, ...]]:
+    """A Synapse pool for training: compute, monthly estimate, within budget, alternatives."""
+    plan = synapse_pool(profile, facts, notes)
+    notes.why(Rule.PRIORITY_DEDICATED, "dedicated nodes: Synapse Spark pools have no "
+                                       "low-priority or spot option")
+    budget = profile.constraints.monthly_budget_usd
+    found, within = fit_budget(
+        budget, Priced(plan, round(plan.hourly_cluster_usd * run_hours(profile), 2)), [], notes,
+        lambda p: relax_text(p.monthly, budget or 0.0, 0.0, profile.training.runs_per_month, [
+            "use Databricks (overrides.service: databricks) for spot workers",
+            "a smaller data sample for iterative runs"]))
+    pool = found.plan.compute
+    assert isinstance(pool, SynapsePool)
+    notes.why(Rule.COST_ESTIMATE,
+              f"{pool.max_nodes} x {pool.node_size} nodes ({pool.vcpus} vCores) x "
+              f"${facts.usd_per_vcore_hour}/vCore-h x {run_hours(profile):g} h (at the "
+              f"autoscale maximum; the pool itself costs nothing while paused) = "
+              f"${found.monthly:,.2f}/month")
+    return [pool], found.monthly, within, plan.alternatives
+
+
+def select_databricks(profile: WorkloadProfile, pools: Pools, region: str,
+                      context: SelectionContext, notes: Notes
+                      ) -> tuple[list[DatabricksCluster], float, bool, tuple[Alternative, ...]]:
+    """A Databricks cluster: compute, monthly estimate, within budget, alternatives."""
+    spot = low_priority_allowed(profile, notes, spot_word="spot")
+    plan = databricks_cluster(profile, pools, region, context, notes, spot)
+
+    def priced(p: SparkPlan) -> Priced[SparkPlan]:
+        return Priced(p, round(p.hourly_cluster_usd * run_hours(profile), 2))
+
+    def spot_workers(p: Priced[SparkPlan], budget: float, notes: Notes
+                     ) -> Priced[SparkPlan] | None:
+        """BUDGET-LOW-PRIORITY: spot workers (the driver stays on demand)."""
+        if spot or not profile.constraints.allow_low_priority or is_multi_node(profile):
+            return None
+        cheaper = priced(databricks_cluster(profile, pools, region, context, Notes(), True))
+        if cheaper.monthly >= p.monthly:
+            return None
+        notes.why(Rule.BUDGET_LOW_PRIORITY, f"${p.monthly:,.2f}/month is over the "
+                                            f"${budget:,.2f} budget: spot workers bring it "
+                                            f"to ${cheaper.monthly:,.2f}")
+        return cheaper
+
+    budget = profile.constraints.monthly_budget_usd
+    found, within = fit_budget(
+        budget, priced(plan), [spot_workers], notes,
+        lambda p: relax_text(p.monthly, budget or 0.0, 0.0, profile.training.runs_per_month,
+                             []))
+    cluster = found.plan.compute
+    assert isinstance(cluster, DatabricksCluster)
+    notes.why(Rule.COST_ESTIMATE,
+              f"cluster at {cluster.max_nodes} worker(s) + driver: "
+              f"${found.plan.hourly_cluster_usd:.4f}/h (VMs + DBUs) x {run_hours(profile):g} h "
+              f"= ${found.monthly:,.2f}/month")
+    return [cluster], found.monthly, within, found.plan.alternatives
