@@ -1,0 +1,149 @@
+"""Typed models of the Terraform resources trainstack emits, one module per domain.
+
+Plain frozen dataclasses whose field names are the provider's argument names, so a
+resource is built with keyword checking and rendered to its JSON body without importing
+any provider bindings (the prebuilt ones cost 6-16 s and up to 1 GB per process).
+``engine.py`` turns them into CDK elements; the provider-schema test checks every
+rendered body. Enumerated arguments are typed as ``Literal`` with the values the provider
+accepts.
+
+Conventions: ``None`` means "not set" (the provider default applies); a ``Block`` field
+renders as a nested object (nesting ``single``), a tuple of blocks as a list (nesting
+``list``).
+"""
+
+from trainstack.constructs.literal import Ref
+from trainstack.constructs.resources.aml import (
+    AssignToUser,
+    ComputeCluster,
+    ComputeInstance,
+    MachineLearningSynapseSpark,
+    MachineLearningWorkspace,
+    ManagedNetwork,
+    ScaleSettings,
+)
+from trainstack.constructs.resources.cognitive import (
+    CognitiveAccount,
+    CognitiveNetworkAcls,
+)
+from trainstack.constructs.resources.common import (
+    ActionGroup,
+    AlertAction,
+    ApplicationInsights,
+    ClientConfig,
+    DiagnosticSetting,
+    EmailReceiver,
+    EnabledLog,
+    EnabledMetric,
+    Identity,
+    LogAnalyticsWorkspace,
+    MetricAlert,
+    MetricCriteria,
+    ResourceAction,
+    ResourceGroup,
+    RoleAssignment,
+)
+from trainstack.constructs.resources.databricks import (
+    AzureAttributes,
+    ClusterAutoscale,
+    DatabricksCluster,
+    DatabricksCurrentUser,
+    DatabricksCustomParameters,
+    DatabricksWorkspace,
+)
+from trainstack.constructs.resources.element import Block, Element, ref
+from trainstack.constructs.resources.network import (
+    Delegation,
+    NetworkSecurityGroup,
+    PrivateDnsZone,
+    PrivateDnsZoneGroup,
+    PrivateDnsZoneLink,
+    PrivateEndpoint,
+    PrivateServiceConnection,
+    ServiceDelegation,
+    Subnet,
+    SubnetNsgAssociation,
+    VirtualNetwork,
+)
+from trainstack.constructs.resources.storage import (
+    BlobProperties,
+    ContainerRegistry,
+    DataLakeFilesystem,
+    KeyVault,
+    KeyVaultNetworkAcls,
+    NetworkRules,
+    RetentionPolicy,
+    SasPolicy,
+    StorageAccount,
+)
+from trainstack.constructs.resources.synapse import (
+    AutoPause,
+    AutoScale,
+    SynapseAadAdmin,
+    SynapseFirewallRule,
+    SynapseSparkPool,
+    SynapseWorkspace,
+)
+
+__all__ = [
+    "ActionGroup",
+    "AlertAction",
+    "ApplicationInsights",
+    "AssignToUser",
+    "AutoPause",
+    "AutoScale",
+    "AzureAttributes",
+    "BlobProperties",
+    "Block",
+    "ClientConfig",
+    "ClusterAutoscale",
+    "CognitiveAccount",
+    "CognitiveNetworkAcls",
+    "ComputeCluster",
+    "ComputeInstance",
+    "ContainerRegistry",
+    "DataLakeFilesystem",
+    "DatabricksCluster",
+    "DatabricksCurrentUser",
+    "DatabricksCustomParameters",
+    "DatabricksWorkspace",
+    "Delegation",
+    "DiagnosticSetting",
+    "Element",
+    "EmailReceiver",
+    "EnabledLog",
+    "EnabledMetric",
+    "Identity",
+    "KeyVault",
+    "KeyVaultNetworkAcls",
+    "LogAnalyticsWorkspace",
+    "MachineLearningSynapseSpark",
+    "MachineLearningWorkspace",
+    "ManagedNetwork",
+    "MetricAlert",
+    "MetricCriteria",
+    "NetworkRules",
+    "NetworkSecurityGroup",
+    "PrivateDnsZone",
+    "PrivateDnsZoneGroup",
+    "PrivateDnsZoneLink",
+    "PrivateEndpoint",
+    "PrivateServiceConnection",
+    "Ref",
+    "ResourceAction",
+    "ResourceGroup",
+    "RetentionPolicy",
+    "RoleAssignment",
+    "SasPolicy",
+    "ScaleSettings",
+    "ServiceDelegation",
+    "StorageAccount",
+    "Subnet",
+    "SubnetNsgAssociation",
+    "SynapseAadAdmin",
+    "SynapseFirewallRule",
+    "SynapseSparkPool",
+    "SynapseWorkspace",
+    "VirtualNetwork",
+    "ref",
+]

@@ -1,0 +1,93 @@
+"""Azure Machine Learning: the workspace, compute clusters and instances, attached Spark."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from trainstack.constructs.resources.common import Identity
+from trainstack.constructs.resources.element import Block, Element
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManagedNetwork(Block):
+    isolation_mode: Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MachineLearningWorkspace(Element):
+    terraform_type: ClassVar[str] = "azurerm_machine_learning_workspace"
+    name: str
+    resource_group_name: str
+    location: str
+    application_insights_id: str
+    key_vault_id: str
+    storage_account_id: str
+    container_registry_id: str
+    identity: Identity
+    public_network_access_enabled: bool
+    managed_network: ManagedNetwork | None = None
+    image_build_compute_name: str | None = None
+    description: str | None = None
+    friendly_name: str | None = None
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScaleSettings(Block):
+    min_node_count: int
+    max_node_count: int
+    scale_down_nodes_after_idle_duration: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComputeCluster(Element):
+    terraform_type: ClassVar[str] = "azurerm_machine_learning_compute_cluster"
+    name: str
+    location: str
+    machine_learning_workspace_id: str
+    vm_size: str
+    vm_priority: Literal["Dedicated", "LowPriority"]
+    scale_settings: ScaleSettings
+    identity: Identity
+    local_auth_enabled: bool = False
+    ssh_public_access_enabled: bool = False
+    node_public_ip_enabled: bool = True
+    description: str | None = None
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssignToUser(Block):
+    object_id: str
+    tenant_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComputeInstance(Element):
+    terraform_type: ClassVar[str] = "azurerm_machine_learning_compute_instance"
+    name: str
+    machine_learning_workspace_id: str
+    virtual_machine_size: str
+    identity: Identity
+    assign_to_user: AssignToUser | None = None
+    authorization_type: Literal["personal"] = "personal"
+    local_auth_enabled: bool = False
+    node_public_ip_enabled: bool = True
+    description: str | None = None
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MachineLearningSynapseSpark(Element):
+    """Attaches a Synapse Spark pool to an Azure ML workspace."""
+
+    terraform_type: ClassVar[str] = "azurerm_machine_learning_synapse_spark"
+    name: str
+    machine_learning_workspace_id: str
+    location: str
+    synapse_spark_pool_id: str
+    identity: Identity
+    local_auth_enabled: bool = False
+    description: str | None = None
+    tags: dict[str, str]

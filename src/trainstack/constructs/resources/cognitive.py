@@ -1,0 +1,32 @@
+"""Azure AI services: cognitive accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from trainstack.constructs.resources.common import Identity
+from trainstack.constructs.resources.element import Block, Element
+
+
+@dataclass(frozen=True, kw_only=True)
+class CognitiveNetworkAcls(Block):
+    default_action: Literal["Allow", "Deny"]
+    bypass: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CognitiveAccount(Element):
+    terraform_type: ClassVar[str] = "azurerm_cognitive_account"
+    name: str
+    resource_group_name: str
+    location: str
+    kind: str
+    sku_name: str
+    custom_subdomain_name: str  # Entra ID auth and private endpoints need it
+    identity: Identity
+    local_auth_enabled: bool = False  # no keys: Entra ID only
+    public_network_access_enabled: bool
+    network_acls: CognitiveNetworkAcls | None = None
+    tags: dict[str, str]
+

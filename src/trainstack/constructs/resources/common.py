@@ -1,0 +1,143 @@
+"""Resources every stack uses: resource group, client config, Log Analytics, Application
+Insights, role assignments, diagnostic settings, action groups and metric alerts, and the
+azapi resource action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from trainstack.constructs.resources.element import Block, Element
+
+
+@dataclass(frozen=True, kw_only=True)
+class Identity(Block):
+    type: Literal["SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned"] = \
+        "SystemAssigned"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientConfig(Element):
+    terraform_type: ClassVar[str] = "azurerm_client_config"
+    is_data: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResourceGroup(Element):
+    terraform_type: ClassVar[str] = "azurerm_resource_group"
+    name: str
+    location: str
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogAnalyticsWorkspace(Element):
+    terraform_type: ClassVar[str] = "azurerm_log_analytics_workspace"
+    name: str
+    resource_group_name: str
+    location: str
+    sku: str = "PerGB2018"
+    retention_in_days: int = 30
+    local_authentication_enabled: bool = False
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplicationInsights(Element):
+    terraform_type: ClassVar[str] = "azurerm_application_insights"
+    name: str
+    resource_group_name: str
+    location: str
+    workspace_id: str  # workspace-based: classic Application Insights is retired
+    application_type: str = "web"
+    local_authentication_enabled: bool = False
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoleAssignment(Element):
+    terraform_type: ClassVar[str] = "azurerm_role_assignment"
+    scope: str
+    role_definition_name: str
+    principal_id: str
+    principal_type: str = "ServicePrincipal"  # managed identities; skips a Graph lookup
+    description: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnabledLog(Block):
+    category_group: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnabledMetric(Block):
+    category: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagnosticSetting(Element):
+    terraform_type: ClassVar[str] = "azurerm_monitor_diagnostic_setting"
+    name: str
+    target_resource_id: str
+    log_analytics_workspace_id: str
+    enabled_log: tuple[EnabledLog, ...]
+    enabled_metric: tuple[EnabledMetric, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmailReceiver(Block):
+    name: str
+    email_address: str
+    use_common_alert_schema: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionGroup(Element):
+    terraform_type: ClassVar[str] = "azurerm_monitor_action_group"
+    name: str
+    resource_group_name: str
+    short_name: str  # at most 12 characters
+    email_receiver: tuple[EmailReceiver, ...]
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricCriteria(Block):
+    metric_namespace: str
+    metric_name: str
+    aggregation: Literal["Average", "Count", "Minimum", "Maximum", "Total"]
+    operator: Literal["Equals", "GreaterThan", "GreaterThanOrEqual", "LessThan",
+                      "LessThanOrEqual"]
+    threshold: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertAction(Block):
+    action_group_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricAlert(Element):
+    terraform_type: ClassVar[str] = "azurerm_monitor_metric_alert"
+    name: str
+    resource_group_name: str
+    scopes: tuple[str, ...]
+    description: str
+    severity: int
+    frequency: str
+    window_size: str
+    criteria: tuple[MetricCriteria, ...]
+    action: tuple[AlertAction, ...]
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResourceAction(Element):
+    """azapi_resource_action: an ARM action the azurerm provider does not expose."""
+
+    terraform_type: ClassVar[str] = "azapi_resource_action"
+    type: str
+    resource_id: str
+    action: str
+    method: Literal["POST", "PATCH", "PUT", "DELETE", "GET", "HEAD"] = "POST"
+    body: dict[str, Any]

@@ -1,0 +1,68 @@
+"""Azure Databricks: the workspace (azurerm) and the cluster and current user (databricks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from trainstack.constructs.resources.element import Block, Element
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabricksCustomParameters(Block):
+    no_public_ip: bool = True  # secure cluster connectivity: no public IPs on nodes
+    virtual_network_id: str | None = None
+    public_subnet_name: str | None = None
+    private_subnet_name: str | None = None
+    public_subnet_network_security_group_association_id: str | None = None
+    private_subnet_network_security_group_association_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabricksWorkspace(Element):
+    terraform_type: ClassVar[str] = "azurerm_databricks_workspace"
+    name: str
+    resource_group_name: str
+    location: str
+    # premium: RBAC, Unity Catalog, private link; standard retires 2026-10
+    sku: Literal["standard", "premium", "trial"] = "premium"
+    managed_resource_group_name: str
+    public_network_access_enabled: bool
+    network_security_group_rules_required: str | None = None
+    custom_parameters: DatabricksCustomParameters
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabricksCurrentUser(Element):
+    terraform_type: ClassVar[str] = "databricks_current_user"
+    is_data: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterAutoscale(Block):
+    min_workers: int
+    max_workers: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureAttributes(Block):
+    availability: Literal["SPOT_AZURE", "ON_DEMAND_AZURE", "SPOT_WITH_FALLBACK_AZURE"]
+    first_on_demand: int = 1  # the driver stays on demand
+    spot_bid_max_price: float = -1  # pay up to the on-demand price, never more
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabricksCluster(Element):
+    terraform_type: ClassVar[str] = "databricks_cluster"
+    cluster_name: str
+    spark_version: str
+    node_type_id: str
+    autotermination_minutes: int
+    azure_attributes: AzureAttributes
+    autoscale: ClusterAutoscale | None = None
+    num_workers: int | None = None
+    data_security_mode: str = "SINGLE_USER"  # ML runtimes run in dedicated access mode
+    single_user_name: str
+    spark_conf: dict[str, str] | None = None
+    custom_tags: dict[str, str]

@@ -1,0 +1,69 @@
+"""The two kinds of value every resource model is built from: ``Block`` and ``Element``.
+
+These are plain frozen dataclasses whose field names are the provider's
+argument names, so a resource is built with keyword checking and rendered to
+its JSON body without importing any provider bindings (the prebuilt ones cost
+6-16 s and up to 1 GB per process). ``engine.py`` turns them into CDK
+elements; the provider-schema test checks every rendered body.
+
+Conventions: ``None`` means "not set" (the provider default applies); a
+``Block`` field renders as a nested object (nesting ``single``), a tuple of
+blocks as a list (nesting ``list``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from trainstack.constructs.literal import Ref
+
+
+def ref(terraform_type: str, local_name: str, attribute: str, *, data: bool = False) -> Ref:
+    """A Terraform interpolation of another element's attribute: the only kind of
+    string that reaches Terraform as an expression (constructs/literal.py)."""
+    prefix = "data." if data else ""
+    return Ref(f"${{{prefix}{terraform_type}.{local_name}.{attribute}}}")
+
+
+def _render(value: Any) -> Any:
+    if isinstance(value, Block):
+        return value.arguments()
+    if isinstance(value, tuple):
+        return [_render(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _render(v) for k, v in sorted(value.items())}
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Block:
+    """A nested configuration block."""
+
+    def arguments(self) -> dict[str, Any]:
+        out = {}
+        for f in dataclasses.fields(self):
+            if not f.metadata.get("argument", True):
+                continue
+            value = getattr(self, f.name)
+            if value is not None:
+                out[f.name] = _render(value)
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Element(Block):
+    """A resource or data source: a Block with a type and a local name."""
+
+    terraform_type: ClassVar[str]
+    is_data: ClassVar[bool] = False
+    # the Terraform local name (resource "type" "<local_name>"), not an argument
+    local_name: str = dataclasses.field(metadata={"argument": False})
+
+    @property
+    def address(self) -> str:
+        return f"{'data.' if self.is_data else ''}{self.terraform_type}.{self.local_name}"
+
+    def ref(self, attribute: str = "id") -> Ref:
+        return ref(self.terraform_type, self.local_name, attribute, data=self.is_data)

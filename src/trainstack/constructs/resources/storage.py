@@ -1,0 +1,105 @@
+"""Storage accounts (and their data lake filesystems), key vaults and container registries."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from trainstack.constructs.resources.element import Block, Element
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkRules(Block):  # azurerm_storage_account.network_rules
+    default_action: Literal["Allow", "Deny"]
+    bypass: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyVaultNetworkAcls(Block):  # azurerm_key_vault.network_acls
+    bypass: Literal["AzureServices", "None"]
+    default_action: Literal["Allow", "Deny"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlobProperties(Block):
+    versioning_enabled: bool | None = None
+    delete_retention_policy: RetentionPolicy | None = None
+    container_delete_retention_policy: RetentionPolicy | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetentionPolicy(Block):
+    days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StorageAccount(Element):
+    terraform_type: ClassVar[str] = "azurerm_storage_account"
+    name: str
+    resource_group_name: str
+    location: str
+    account_tier: Literal["Standard", "Premium"] = "Standard"  # Azure ML does not support Premium
+    account_replication_type: Literal["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"] = "LRS"
+    account_kind: Literal["StorageV2", "BlobStorage", "BlockBlobStorage", "FileStorage",
+                          "Storage"] = "StorageV2"
+    min_tls_version: Literal["TLS1_0", "TLS1_1", "TLS1_2"] = "TLS1_2"
+    https_traffic_only_enabled: bool = True
+    allow_nested_items_to_be_public: bool = False
+    cross_tenant_replication_enabled: bool = False
+    # Azure ML still reads some artifacts with the account key; identity-only
+    # access is opt-in (docs/guide.md), so shared keys stay on.
+    shared_access_key_enabled: bool = True
+    local_user_enabled: bool = False  # no SFTP/local users: Entra ID and keys only
+    is_hns_enabled: bool | None = None
+    public_network_access_enabled: bool | None = None
+    network_rules: NetworkRules | None = None
+    blob_properties: BlobProperties | None = None
+    # SAS tokens someone makes expire within a day (and the expiry is logged)
+    sas_policy: SasPolicy | None = dataclasses.field(default_factory=lambda: SasPolicy())
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SasPolicy(Block):
+    expiration_period: str = "01.00:00:00"
+    expiration_action: Literal["Log", "Block"] = "Log"
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyVault(Element):
+    terraform_type: ClassVar[str] = "azurerm_key_vault"
+    name: str
+    resource_group_name: str
+    location: str
+    tenant_id: str
+    sku_name: str = "standard"
+    rbac_authorization_enabled: bool = True
+    purge_protection_enabled: bool = True
+    soft_delete_retention_days: int = 90
+    public_network_access_enabled: bool | None = None
+    network_acls: KeyVaultNetworkAcls | None = None
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContainerRegistry(Element):
+    terraform_type: ClassVar[str] = "azurerm_container_registry"
+    name: str
+    resource_group_name: str
+    location: str
+    sku: Literal["Basic", "Standard", "Premium"] = "Basic"
+    admin_enabled: bool = False
+    public_network_access_enabled: bool | None = None
+    # Premium only: dedicated data endpoints and a purge of untagged manifests
+    data_endpoint_enabled: bool | None = None
+    retention_policy_in_days: int | None = None
+    zone_redundancy_enabled: bool | None = None
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataLakeFilesystem(Element):
+    terraform_type: ClassVar[str] = "azurerm_storage_data_lake_gen2_filesystem"
+    name: str
+    storage_account_id: str

@@ -1,0 +1,69 @@
+"""Azure Synapse Analytics: workspace, Entra admin, firewall rule and Spark pool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from trainstack.constructs.resources.common import Identity
+from trainstack.constructs.resources.element import Block, Element
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynapseWorkspace(Element):
+    terraform_type: ClassVar[str] = "azurerm_synapse_workspace"
+    name: str
+    resource_group_name: str
+    location: str
+    storage_data_lake_gen2_filesystem_id: str
+    identity: Identity
+    azuread_authentication_only: bool = True  # no SQL password anywhere
+    managed_virtual_network_enabled: bool
+    # only with a managed virtual network: outbound data only to approved tenants
+    data_exfiltration_protection_enabled: bool | None = None
+    public_network_access_enabled: bool
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynapseAadAdmin(Element):
+    terraform_type: ClassVar[str] = "azurerm_synapse_workspace_aad_admin"
+    synapse_workspace_id: str
+    login: str
+    object_id: str
+    tenant_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynapseFirewallRule(Element):
+    terraform_type: ClassVar[str] = "azurerm_synapse_firewall_rule"
+    name: str
+    synapse_workspace_id: str
+    start_ip_address: str
+    end_ip_address: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AutoScale(Block):
+    min_node_count: int
+    max_node_count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AutoPause(Block):
+    delay_in_minutes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynapseSparkPool(Element):
+    terraform_type: ClassVar[str] = "azurerm_synapse_spark_pool"
+    name: str
+    synapse_workspace_id: str
+    node_size_family: Literal["MemoryOptimized", "HardwareAcceleratedFPGA",
+                              "HardwareAcceleratedGPU", "None"]
+    node_size: Literal["Small", "Medium", "Large", "XLarge", "XXLarge", "XXXLarge", "None"]
+    spark_version: str
+    auto_scale: AutoScale
+    auto_pause: AutoPause
+    session_level_packages_enabled: bool = True
+    tags: dict[str, str]
