@@ -26,6 +26,9 @@ from trainstack.cli.entry import main
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("TRAINSTACK_UPDATE_GOLDEN") == "1"
+# Stack shapes the bundled profiles do not cover (private Databricks, ...): their stacks
+# are stored under shapes/, apart from the bundled ones that other tests validate.
+SHAPES = sorted((GOLDEN / "profiles").glob("*.yaml"))
 
 # Spark sizing: (case id, service, profile body). Sizes cross the node boundaries of the
 # Synapse node ladder and the Databricks catalog, for tables, text and images, CPU and GPU.
@@ -133,6 +136,8 @@ def test_every_stored_output_has_a_case():
     expected = ({f"select/{p.stem}.json" for p in PROFILES}
                 | {f"spark/{c[0]}.json" for c in SPARK_CASES}
                 | {f"stacks/{p.stem}/cdk.tf.json" for p in PROFILES}
+                | {f"shapes/{p.stem}/cdk.tf.json" for p in SHAPES}
+                | {f"profiles/{p.name}" for p in SHAPES}
                 | {"stacks/manifest.json", "profile.schema.json"}
                 | {f"reports/report.{ext}" for ext in REPORTS.values()})
     stored = {str(p.relative_to(GOLDEN)) for p in GOLDEN.rglob("*") if p.is_file()}
@@ -153,6 +158,14 @@ def synthesized(tmp_path_factory):
 def test_stack_of_each_bundled_profile(synthesized, path):
     rel = Path("stacks") / path.stem / "cdk.tf.json"
     _compare(GOLDEN / rel, (synthesized / rel).read_bytes())
+
+
+def test_stacks_of_other_shapes(tmp_path):
+    out = tmp_path / "cdktf.out"
+    assert main(["synth", *map(str, SHAPES), "--out", str(out), "--quiet"]) == 0
+    for path in SHAPES:
+        _compare(GOLDEN / "shapes" / path.stem / "cdk.tf.json",
+                 (out / "stacks" / path.stem / "cdk.tf.json").read_bytes())
 
 
 def test_manifest(synthesized):

@@ -16,8 +16,8 @@ from pathlib import Path
 from trainstack import interrupts
 from trainstack import outdir as outdir_lib
 from trainstack.catalog import Facts, load_facts
-from trainstack.constructs.stack import build_stack
 from trainstack.constructs.spec import StackSpec
+from trainstack.constructs.stack import build_stack
 from trainstack.errors import SelectionError, SynthError, TrainstackError
 from trainstack.profile import ProfileDocument, load_profile_document
 from trainstack.select import Selection, select

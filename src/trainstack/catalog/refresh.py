@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 from trainstack.atomic import write_atomic
 from trainstack.catalog.vm import Catalog, VmSize
 from trainstack.errors import TrainstackError
-from trainstack.text import json_kind
 from trainstack.limits import (
     NUMBER_MAX_CHARS,
     REFRESH_ATTEMPTS,
@@ -42,6 +41,7 @@ from trainstack.limits import (
     REFRESH_PRICE_MAX_USD,
     REPORT_PAGE_MAX_BYTES,
 )
+from trainstack.text import json_kind
 
 RETAIL_PRICES_URL = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"

@@ -10,7 +10,6 @@ import atexit
 import os
 import sys
 
-
 INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder, iso_minutes
-from trainstack.select.models import ComputeChoice
+from trainstack.select.models import AmlCluster, AmlInstance
 
 AML_API_VERSION = "2024-10-01"
 
 
-def add_aml(b: StackBuilder, training: ComputeChoice) -> r.MachineLearningWorkspace:
+def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace:
     """The workspace and everything it needs, plus the training cluster."""
     names, private, profile = b.names, b.private, b.profile
     storage = r.StorageAccount(
@@ -111,7 +111,7 @@ def add_aml(b: StackBuilder, training: ComputeChoice) -> r.MachineLearningWorksp
 
 
 def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,
-                     dev: ComputeChoice) -> None:
+                     dev: AmlInstance) -> None:
     instance = r.ComputeInstance(
         local_name="development",
         name=b.names.dev_instance,

@@ -72,11 +72,14 @@ class StackBuilder:
                                   location=self.region, tags=self.tags)
         self.elements: list[r.Element] = [self.client, self.rg]
         self.outputs: dict[str, OutputSpec] = {
-            "resource_group_name": OutputSpec(self.rg.ref("name"), "Resource group of the workload"),
+            "resource_group_name": OutputSpec(self.rg.ref("name"),
+                                              "Resource group of the workload"),
         }
         self._providers: dict[str, ProviderSpec] = {}
         self._logs: r.LogAnalyticsWorkspace | None = None
         self.features: dict = {}
+        # set by the training part when Azure ML trains; other parts attach to it
+        self.aml_workspace: r.MachineLearningWorkspace | None = None
 
     @property
     def common(self) -> dict:
@@ -85,7 +88,16 @@ class StackBuilder:
                 "tags": self.tags}
 
     def add(self, *elements: r.Element) -> None:
+        """Add resources or data sources to the stack, in this order."""
         self.elements.extend(elements)
+
+    def require_aml_workspace(self) -> r.MachineLearningWorkspace:
+        """The Azure ML workspace the training part made; a part that attaches to one
+        (data preparation, development) runs only for Azure ML selections."""
+        if self.aml_workspace is None:
+            raise ValueError(f"{self.profile.name}: this part needs the Azure ML workspace, "
+                             f"but {self.selection.service} trains")
+        return self.aml_workspace
 
     def output(self, name: str, value: r.Ref, description: str) -> None:
         self.outputs[name] = OutputSpec(value, description)
@@ -109,7 +121,8 @@ class StackBuilder:
             self.add(self._logs)
         return self._logs
 
-    def diagnostics(self, local: str, name: str, target: r.Element, *, metrics: bool = True) -> None:
+    def diagnostics(self, local: str, name: str, target: r.Element, *,
+                    metrics: bool = True) -> None:
         """All logs (and metrics) of a resource to the stack's Log Analytics workspace."""
         self.add(r.DiagnosticSetting(
             local_name=local, name=f"diag-{name}", target_resource_id=target.ref(),
@@ -119,8 +132,30 @@ class StackBuilder:
         ))
 
     def role(self, local: str, scope: r.Element, role: str, principal: str, why: str) -> None:
+        """A role assignment of ``role`` on ``scope`` to an identity, with the reason."""
         self.add(r.RoleAssignment(local_name=local, scope=scope.ref(), role_definition_name=role,
                                   principal_id=principal, description=why))
+
+    def private_endpoint(self, prefix: str, target: r.Element, subresource: str, zone: str,
+                         vnet: r.VirtualNetwork, subnet: r.Subnet, name: str) -> None:
+        """A private endpoint for one sub-resource of ``target`` in ``subnet``, with its
+        private DNS zone linked to ``vnet`` and the endpoint's DNS zone group, so the name
+        resolves to the private address inside the network."""
+        dns = r.PrivateDnsZone(local_name=f"{prefix}_dns", name=zone,
+                               resource_group_name=self.rg.ref("name"), tags=self.tags)
+        link = r.PrivateDnsZoneLink(local_name=f"{prefix}_dns_link", name=prefix,
+                                    private_dns_zone_id=dns.ref(),
+                                    virtual_network_id=vnet.ref(), tags=self.tags)
+        endpoint = r.PrivateEndpoint(
+            local_name=subresource, name=name, subnet_id=subnet.ref(),
+            private_service_connection=r.PrivateServiceConnection(
+                name=subresource.replace("_", "-"), private_connection_resource_id=target.ref(),
+                subresource_names=(subresource,)),
+            private_dns_zone_group=r.PrivateDnsZoneGroup(name=prefix,
+                                                         private_dns_zone_ids=(dns.ref(),)),
+            **self.common,
+        )
+        self.add(dns, link, endpoint)
 
     def build(self) -> StackSpec:
         features = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder
-from trainstack.select.models import ComputeChoice
+from trainstack.select.models import DatabricksCluster
 
 VNET_SPACE = "10.139.0.0/16"
 DELEGATION = r.Delegation(name="databricks", service_delegation=r.ServiceDelegation(
@@ -23,7 +23,7 @@ DELEGATION = r.Delegation(name="databricks", service_delegation=r.ServiceDelegat
 ))
 
 
-def add_databricks(b: StackBuilder, cluster: ComputeChoice) -> r.DatabricksWorkspace:
+def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksWorkspace:
     names = b.names
     params, network = r.DatabricksCustomParameters(), None
     if b.private:
@@ -38,7 +38,9 @@ def add_databricks(b: StackBuilder, cluster: ComputeChoice) -> r.DatabricksWorks
     )
     b.add(workspace)
     if network is not None:
-        _private_endpoint(b, workspace, *network)
+        b.private_endpoint("databricks", workspace, "databricks_ui_api",
+                           "privatelink.azuredatabricks.net", *network,
+                           name=f"pep-{names.databricks_workspace}")
     b.diagnostics("databricks_diagnostics", names.databricks_workspace, workspace, metrics=False)
     b.use_databricks(workspace)
 
@@ -71,7 +73,8 @@ def add_databricks(b: StackBuilder, cluster: ComputeChoice) -> r.DatabricksWorks
 def _private_network(b: StackBuilder
                      ) -> tuple[r.DatabricksCustomParameters, tuple[r.VirtualNetwork, r.Subnet]]:
     """VNet injection: public (host) and private (container) subnets with one NSG."""
-    vnet = r.VirtualNetwork(local_name="vnet", name=f"vnet-{b.profile.name}-{b.profile.environment}",
+    vnet = r.VirtualNetwork(local_name="vnet",
+                            name=f"vnet-{b.profile.name}-{b.profile.environment}",
                             address_space=(VNET_SPACE,), **b.common)
     nsg = r.NetworkSecurityGroup(local_name="databricks_nsg",
                                  name=f"nsg-{b.profile.name}-{b.profile.environment}-dbw",
@@ -98,24 +101,3 @@ def _private_network(b: StackBuilder
         public_subnet_network_security_group_association_id=links["host"].ref(),
         private_subnet_network_security_group_association_id=links["container"].ref(),
     ), (vnet, endpoints)
-
-
-def _private_endpoint(b: StackBuilder, workspace: r.DatabricksWorkspace,
-                      vnet: r.VirtualNetwork, subnet: r.Subnet) -> None:
-    zone = r.PrivateDnsZone(local_name="databricks_dns", name="privatelink.azuredatabricks.net",
-                            resource_group_name=b.rg.ref("name"), tags=b.tags)
-    link = r.PrivateDnsZoneLink(local_name="databricks_dns_link", name="databricks",
-                                private_dns_zone_id=zone.ref(),
-                                virtual_network_id=vnet.ref(),
-                                tags=b.tags)
-    endpoint = r.PrivateEndpoint(
-        local_name="databricks_ui_api", name=f"pep-{b.names.databricks_workspace}",
-        subnet_id=subnet.ref(),
-        private_service_connection=r.PrivateServiceConnection(
-            name="databricks-ui-api", private_connection_resource_id=workspace.ref(),
-            subresource_names=("databricks_ui_api",)),
-        private_dns_zone_group=r.PrivateDnsZoneGroup(name="databricks",
-                                                     private_dns_zone_ids=(zone.ref(),)),
-        **b.common,
-    )
-    b.add(zone, link, endpoint)

@@ -87,7 +87,8 @@ def synth(specs: list[StackSpec], outdir: Path, engine: str = "cdktf") -> None:
 def _render(cdk: ModuleType, app: object, spec: StackSpec) -> None:
     # Every value given to the engine goes through `literal`: strings are literal
     # unless trainstack wrote them as references (constructs/literal.py).
-    from trainstack.constructs.literal import comment_value, terraform_value as tf
+    from trainstack.constructs.literal import comment_value
+    from trainstack.constructs.literal import terraform_value as tf
 
     stack = cdk.TerraformStack(app, spec.name)
     stack.add_override("terraform.required_version", tf(spec.required_version))

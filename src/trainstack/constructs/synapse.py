@@ -13,9 +13,7 @@ from typing import NamedTuple
 
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder
-from trainstack.select.models import ComputeChoice
-
-NODE_FAMILY = "MemoryOptimized"
+from trainstack.select.models import SynapsePool
 
 
 class SynapseParts(NamedTuple):
@@ -24,7 +22,7 @@ class SynapseParts(NamedTuple):
     spark: r.SynapseSparkPool
 
 
-def add_synapse(b: StackBuilder, pool: ComputeChoice) -> SynapseParts:
+def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
     names, private = b.names, b.private
     lake = r.StorageAccount(
         local_name="datalake", name=names.datalake,
@@ -56,7 +54,7 @@ def add_synapse(b: StackBuilder, pool: ComputeChoice) -> SynapseParts:
     )
     spark = r.SynapseSparkPool(
         local_name="spark", name=names.spark_pool, synapse_workspace_id=workspace.ref(),
-        node_size_family=NODE_FAMILY, node_size=pool.node_size,
+        node_size_family=pool.node_family, node_size=pool.node_size,
         spark_version=pool.runtime,
         auto_scale=r.AutoScale(min_node_count=pool.min_nodes, max_node_count=pool.max_nodes),
         auto_pause=r.AutoPause(delay_in_minutes=pool.idle_minutes),

@@ -87,6 +87,7 @@ class SynapsePool(_Compute):
 
     kind: Literal["synapse-spark-pool"] = "synapse-spark-pool"
     node_size: SynapseNodeSize
+    node_family: str  # MemoryOptimized: the only family Synapse still has
     runtime: str  # Spark version
 
     @property

@@ -89,13 +89,13 @@ def synapse_pool(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes, *,
         f"vCores, {size.memory_gib:g} GiB) x {nodes} hold it at {USABLE:.0%} usable, the "
         f"cheapest pool of up to {PREFERRED_MAX_WORKERS} nodes; autoscale "
         f"{facts.min_nodes}-{nodes} nodes, auto-pause after {facts.auto_pause_minutes} min, "
-        f"MemoryOptimized, Spark {facts.spark_version} "
+        f"{facts.node_family}, Spark {facts.spark_version} "
         "(3.4 support ended 2026-03-31; GPU pools were retired 2024-07-08)",
     )
     alts = _ranked_alternatives([(h, n, f"Synapse {s.name} x {n}") for h, n, s in options],
                                 hourly, "nodes")
     compute = SynapsePool(
-        role=role, node_size=size.name,
+        role=role, node_size=size.name, node_family=facts.node_family,
         accelerator="cpu", family="memory-optimized", gpus=0, vcpus=size.vcores,
         memory_gib=size.memory_gib, min_nodes=facts.min_nodes,
         max_nodes=max(nodes, facts.min_nodes),

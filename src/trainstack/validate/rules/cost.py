@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from trainstack.validate.model import Resource
 from trainstack.validate.rules.base import RuleContext, resource_rule, stack_rule
 
+
 @stack_rule("TS-COST-001", "The estimated monthly cost fits the profile's budget",
             "a plan over budget should be a decision, not a surprise on the invoice", "error")
 def _budget(ctx: RuleContext) -> Iterator[tuple[str, str]]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from trainstack.validate.rules.base import RuleContext, stack_rule
 
+
 @stack_rule("TS-META-001", "The stack carries trainstack's metadata",
             "rules that need the profile's region, network, budget and suppressions read them "
             "from the stack's \"//\".trainstack comment; deleting it must not turn them off",

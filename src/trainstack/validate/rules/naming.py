@@ -8,6 +8,7 @@ from trainstack.naming import ABBREVIATIONS, NAME_RULES
 from trainstack.validate.model import Resource
 from trainstack.validate.rules.base import RuleContext, literal, resource_rule
 
+
 @resource_rule("TS-NAME-001", "Names follow the Azure rules of their resource type",
                "Azure rejects invalid names at apply time, after part of the plan ran",
                "error", NAME_RULES)

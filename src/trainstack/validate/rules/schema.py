@@ -8,6 +8,7 @@ from trainstack.provider_schema import SCHEMA_FILES, Problem, check_element, pro
 from trainstack.validate.model import Resource
 from trainstack.validate.rules.base import RuleContext, resource_rule
 
+
 def _problems(r: Resource, ctx: RuleContext) -> list[Problem]:
     key = ("schema", r.address)
     if key not in ctx.stack.cache:

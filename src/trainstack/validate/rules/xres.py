@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from trainstack.validate.rules.base import RuleContext, literal, stack_rule
 
+
 @stack_rule("TS-XRES-001", "Every reference resolves to an element of the stack",
             "a reference to a missing element fails at plan time", "error")
 def _references(ctx: RuleContext) -> Iterator[tuple[str, str]]:
