@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PROFILES = sorted((ROOT / "profiles").glob("*.yaml"))
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# Tests (and the processes they start) read the packaged catalog, never a copy that
+# `catalog refresh` left in this machine's cache.
+os.environ["TRAINSTACK_CATALOG_DIR"] = str(ROOT / ".no-refreshed-catalog-in-tests")
 
 MINIMAL = """\
 apiVersion: trainstack/v1

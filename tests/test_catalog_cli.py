@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,26 @@ def test_only_the_refresh_module_fetches():
                      path.read_text(), re.M):
             fetchers.append(path.relative_to(ROOT / "src").as_posix())
     assert fetchers == ["trainstack/catalog/refresh.py"]
+
+
+def test_refresh_writes_the_one_csv_schema(tmp_path: Path):
+    """`catalog refresh` writes every column the packaged file has (sources included), in
+    the same form: the packaged rows written back are the packaged file, byte for byte."""
+    from importlib import resources
+
+    from trainstack.catalog.refresh import write_catalog
+
+    packaged = resources.files("trainstack.catalog") / "data" / "vm_sizes.csv"
+    path = write_catalog(load_catalog().rows, load_catalog().sources, tmp_path, "2026-11-29")
+    assert path.read_bytes() == packaged.read_bytes()
+
+
+def test_a_refreshed_catalog_is_preferred_and_the_package_is_never_written(tmp_path: Path):
+    from trainstack.catalog.refresh import write_catalog
+    from trainstack.catalog.vm import catalog_source, read_catalog
+
+    assert catalog_source(tmp_path / "none").name == "data"  # nothing refreshed: packaged
+    rows = tuple(replace(r, hourly_usd=r.hourly_usd * 2) for r in load_catalog().rows)
+    write_catalog(rows, load_catalog().sources, tmp_path, "2026-11-29")
+    assert catalog_source(tmp_path) == tmp_path
+    assert read_catalog(catalog_source(tmp_path)).rows == rows

@@ -165,8 +165,19 @@ def test_cdktf_synth_through_cdktf_json_matches_trainstack_synth(tmp_path):
     assert (tmp_path / "cdk" / "stacks" / "churn" / "terraform.churn.tfstate").read_text() == "{}"
 
 
-def test_pack_choices_are_the_packs():
-    from trainstack.cli.main import PACK_NAMES
-    from trainstack.validate import PACKS
+def test_the_cli_offers_what_the_models_take():
+    """The choices of each option are the Literals the models are typed with."""
+    from typing import get_args
 
-    assert PACK_NAMES == tuple(PACKS)
+    from trainstack import choices
+    from trainstack.cli import select_cmd, synth_cmd, validate_cmd
+    from trainstack.validate import PACKS
+    from trainstack.validate.report import FORMATS
+
+    assert get_args(choices.PackName) == tuple(PACKS)
+    assert get_args(choices.ReportFormat) == tuple(FORMATS)
+    assert [c.value for c in validate_cmd.PackChoice] == list(PACKS)
+    assert [c.value for c in validate_cmd.ReportFormatChoice] == list(FORMATS)
+    assert [c.value for c in synth_cmd.EngineChoice] == ["cdktf", "cdktn"]
+    assert [c.value for c in synth_cmd.BackendChoice] == ["local", "azurerm"]
+    assert [c.value for c in select_cmd.Format] == ["json", "table"]

@@ -12,18 +12,26 @@ TRAINSTACK_STATE_CONTAINER          azurerm backend: blob container (default
 TRAINSTACK_NAME_SALT                mixed into the globally unique name
                                     suffix; set one per organisation
 TRAINSTACK_ENGINE                   ``cdktf`` (default) or ``cdktn``
+TRAINSTACK_CATALOG_DIR              where ``catalog refresh`` writes and where
+                                    the catalog is read from first (default:
+                                    ``$XDG_CACHE_HOME/trainstack/catalog``)
+TRAINSTACK_DEBUG                    any value: tracebacks for internal errors
 =================================== ==========================================
+
+Read once per process (``Settings.current()``); tests build their own with ``from_env``.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
-from typing import Literal
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from trainstack.choices import Engine, StateBackendKind
 from trainstack.errors import TrainstackError
 
 _STORAGE_NAME = r"^[a-z0-9]{3,24}$"
@@ -36,7 +44,7 @@ _CONTAINER_NAME = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"  # and no "--" (checked b
 class StateBackend(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["local", "azurerm"] = "local"
+    kind: StateBackendKind = "local"
     resource_group_name: str | None = Field(default=None, pattern=_RESOURCE_GROUP_NAME)
     storage_account_name: str | None = Field(default=None, pattern=_STORAGE_NAME)
     container_name: str = Field(default="tfstate", pattern=_CONTAINER_NAME)
@@ -58,7 +66,14 @@ class Settings(BaseModel):
 
     state: StateBackend = Field(default_factory=StateBackend)
     name_salt: str = ""
-    engine: Literal["cdktf", "cdktn"] = "cdktf"
+    engine: Engine = "cdktf"
+    catalog_dir: Path = Field(default_factory=lambda: default_catalog_dir(os.environ))
+    debug: bool = False
+
+    @classmethod
+    def current(cls) -> Settings:
+        """The process's settings, read from the environment once."""
+        return _current()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str | None) -> Settings:
@@ -71,6 +86,8 @@ class Settings(BaseModel):
             "container_name": env.get("TRAINSTACK_STATE_CONTAINER", "tfstate"),
             "name_salt": env.get("TRAINSTACK_NAME_SALT", ""),
             "engine": env.get("TRAINSTACK_ENGINE", "cdktf"),
+            "catalog_dir": env.get("TRAINSTACK_CATALOG_DIR") or str(default_catalog_dir(env)),
+            "debug": "1" if env.get("TRAINSTACK_DEBUG") else "",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         try:
@@ -83,6 +100,8 @@ class Settings(BaseModel):
                 ),
                 name_salt=values["name_salt"],
                 engine=values["engine"],
+                catalog_dir=Path(values["catalog_dir"]),
+                debug=bool(values["debug"]),
             )
         except ValidationError as exc:
             raise TrainstackError(
@@ -90,3 +109,14 @@ class Settings(BaseModel):
                   f"{re.sub(r'^Value error, ', '', e['msg'])} (got {e['input']!r})"
                   for e in exc.errors())
             ) from None
+
+
+def default_catalog_dir(env: Mapping[str, str]) -> Path:
+    """The user cache (XDG): where a refreshed catalog lives when nothing else is set."""
+    cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    return Path(cache) / "trainstack" / "catalog"
+
+
+@functools.cache
+def _current() -> Settings:
+    return Settings.from_env()

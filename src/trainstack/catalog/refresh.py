@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from trainstack.atomic import write_atomic
-from trainstack.catalog.vm import Catalog, VmSize
+from trainstack.catalog.vm import COLUMNS, Catalog, VmSize, csv_row
 from trainstack.errors import TrainstackError
 from trainstack.limits import (
     NUMBER_MAX_CHARS,
@@ -47,10 +47,6 @@ RETAIL_PRICES_URL = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"
 SOURCE_ID = "azure-retail-prices"
 MAX_PAGES = 500  # a region's VM meters fit in ~20 pages of 1,000; a guard, not a limit
-CSV_COLUMNS = (
-    "vm_size", "region", "vcpus", "memory_gib", "gpus", "gpu_model", "gpu_memory_gib", "family",
-    "aml", "retired", "hourly_usd", "low_priority_usd", "price_source", "price_date",
-)
 _TEXT_FIELDS = ("armSkuName", "skuName", "meterName", "productName", "unitOfMeasure")
 
 
@@ -259,6 +255,8 @@ def refreshed_rows(rows: Iterable[VmSize], prices: Iterable[RegionPrices], date:
             low = None
         out.append(replace(row, hourly_usd=p.on_demand[row.vm_size],
                            low_priority_usd=low if low is not None else row.low_priority_usd,
+                           low_priority_source=SOURCE_ID if low is not None
+                           else row.low_priority_source,
                            price_source=SOURCE_ID, price_date=date))
     return tuple(out)
 
@@ -267,14 +265,9 @@ def write_catalog(rows: Iterable[VmSize], sources: dict, out_dir: Path, date: st
     """Write vm_sizes.csv and sources.json atomically (temp file + rename)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(COLUMNS)
     for r in sorted(rows, key=lambda r: (r.vm_size, r.region)):
-        writer.writerow([
-            r.vm_size, r.region, r.vcpus, f"{r.memory_gib:g}", r.gpus, r.gpu_model,
-            f"{r.gpu_memory_gib:g}", r.family, int(r.aml), int(r.retired), f"{r.hourly_usd:g}",
-            "" if r.low_priority_usd is None else f"{r.low_priority_usd:g}", r.price_source,
-            r.price_date,
-        ])
+        writer.writerow(csv_row(r))
     sources = {**sources, SOURCE_ID: {
         "what": "on-demand Linux and Azure ML low-priority hourly prices (USD)",
         "date": date,

@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 Family = str  # "general-purpose" | "memory-optimized" | "compute-optimized" | "gpu"
 
@@ -36,6 +38,8 @@ class VmSize:
     low_priority_usd: float | None  # None: no low-priority price / not capable
     price_source: str
     price_date: str
+    low_priority_source: str = ""  # how the low-priority price was found (or derived)
+    spec_source: str = ""  # where the specs come from
 
     @property
     def accelerator(self) -> str:
@@ -98,24 +102,42 @@ class Catalog:
         )
 
 
-_COLUMNS = (
+# The one CSV schema of vm_sizes.csv: what tools/build_catalog.py and `catalog refresh`
+# write and what loading reads, in this order.
+COLUMNS = (
     "vm_size", "region", "vcpus", "memory_gib", "gpus", "gpu_model", "gpu_memory_gib", "family",
     "aml", "retired", "hourly_usd", "low_priority_usd", "price_source", "price_date",
+    "low_priority_source", "spec_source",
 )
 
 
 def _parse_rows(lines: Iterable[str]) -> tuple[VmSize, ...]:
     reader = csv.reader(lines)
     header = next(reader)
-    at = [header.index(c) for c in _COLUMNS]  # by name, so column order may change
+    at = [header.index(c) for c in COLUMNS]  # by name, so column order may change
     (size, region, vcpus, mem, gpus, gpu_model, gpu_mem, family, aml, retired, hourly, low,
-     source, date) = at
+     source, date, low_source, spec_source) = at
     return tuple(
         VmSize(r[size], r[region], int(r[vcpus]), float(r[mem]), int(r[gpus]), r[gpu_model],
                float(r[gpu_mem]), r[family], r[aml] == "1", r[retired] == "1", float(r[hourly]),
-               float(r[low]) if r[low] else None, r[source], r[date])
+               float(r[low]) if r[low] else None, r[source], r[date], r[low_source],
+               r[spec_source])
         for r in reader
     )
+
+
+def csv_row(r: VmSize) -> list[str | int]:
+    """One VmSize as a row of COLUMNS: numbers in their shortest form, all their digits."""
+    return [r.vm_size, r.region, r.vcpus, _number(r.memory_gib), r.gpus, r.gpu_model,
+            _number(r.gpu_memory_gib), r.family, int(r.aml), int(r.retired),
+            _number(r.hourly_usd),
+            "" if r.low_priority_usd is None else _number(r.low_priority_usd), r.price_source,
+            r.price_date, r.low_priority_source, r.spec_source]
+
+
+def _number(value: float) -> str:
+    """5700.0 -> "5700", 107.0928 -> "107.0928" (``:g`` would round to six digits)."""
+    return f"{value:.12g}"
 
 
 def catalog_from_rows(rows: Iterable[VmSize]) -> Catalog:
@@ -124,8 +146,23 @@ def catalog_from_rows(rows: Iterable[VmSize]) -> Catalog:
 
 @functools.cache
 def load_catalog() -> Catalog:
-    """The packaged catalog, read once per process on first use."""
-    data = resources.files("trainstack.catalog") / "data"
+    """The catalog, read once per process on first use: the copy `catalog refresh` wrote
+    (TRAINSTACK_CATALOG_DIR, by default the user cache) when there is one, else the one
+    packaged with trainstack."""
+    from trainstack.settings import Settings
+
+    return read_catalog(catalog_source(Settings.current().catalog_dir))
+
+
+def catalog_source(refreshed: Path) -> Traversable:
+    """Where the catalog is read from: ``refreshed`` when it holds both files."""
+    if (refreshed / "vm_sizes.csv").is_file() and (refreshed / "sources.json").is_file():
+        return refreshed
+    return resources.files("trainstack.catalog") / "data"
+
+
+def read_catalog(data: Traversable) -> Catalog:
+    """vm_sizes.csv and sources.json of one folder, checked against each other."""
     with (data / "vm_sizes.csv").open(newline="", encoding="utf-8") as fh:
         rows = _parse_rows(fh)
     sources = json.loads((data / "sources.json").read_text(encoding="utf-8"))
@@ -134,9 +171,11 @@ def load_catalog() -> Catalog:
 
 
 def check_sources(rows: Iterable[VmSize], sources: dict, where: str) -> None:
-    """Every row's price source is described: `catalog refresh` writes sources.json first,
-    so this holds at every moment of a refresh, even one killed half way."""
-    missing = sorted({r.price_source for r in rows} - set(sources))
+    """Every row's sources (prices, low-priority prices, specs) are described: `catalog
+    refresh` writes sources.json first, so this holds at every moment of a refresh, even
+    one killed half way."""
+    named = {s for r in rows for s in (r.price_source, r.low_priority_source, r.spec_source)}
+    missing = sorted(named - {""} - set(sources))
     if missing:
         from trainstack.errors import TrainstackError
 

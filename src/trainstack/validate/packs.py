@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from trainstack.choices import PackName
 from trainstack.validate.model import Level, Rule
 from trainstack.validate.rules import RULES
 
@@ -15,7 +16,7 @@ from trainstack.validate.rules import RULES
 class Pack:
     """A named set of rules with the level each is reported at."""
 
-    name: str
+    name: PackName | str  # the shipped packs are PackName; a team may define its own
     description: str
     levels: Mapping[str, Level]  # rule id -> level; rules not listed do not run
 
@@ -27,7 +28,7 @@ class Pack:
         return self.levels[rule_id]
 
 
-def _pack(name: str, description: str, rules: Mapping[str, Rule],
+def _pack(name: PackName, description: str, rules: Mapping[str, Rule],
           strict: bool) -> Pack:
     levels: dict[str, Level] = {
         rule_id: "error" if strict and rule.level == "warning" else rule.level

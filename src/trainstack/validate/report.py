@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from trainstack import __version__
+from trainstack.choices import ReportFormat
 from trainstack.text import printable, xml_safe
 from trainstack.validate.model import Finding, Report, Rule
 
@@ -159,4 +161,5 @@ def to_table(report: Report) -> str:
     return "\n".join(lines + [printable(n) for n in report.notes]) + "\n"
 
 
-FORMATS = {"table": to_table, "json": to_json, "sarif": to_sarif, "junit": to_junit}
+FORMATS: dict[ReportFormat, Callable[[Report], str]] = {
+    "table": to_table, "json": to_json, "sarif": to_sarif, "junit": to_junit}

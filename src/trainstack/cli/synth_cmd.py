@@ -1,0 +1,42 @@
+"""`trainstack synth PROFILE...`: Terraform JSON for every profile, written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trainstack.choices import Engine, StateBackendKind, enum_of
+from trainstack.cli import output
+from trainstack.cli.app import app
+
+EngineChoice = enum_of("EngineChoice", Engine)
+BackendChoice = enum_of("BackendChoice", StateBackendKind)
+
+
+@app.command("synth")
+def synth_cmd(
+    profiles: Annotated[list[Path], typer.Argument(help="Workload profile YAML files.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("cdktf.out"),
+    engine: Annotated[EngineChoice | None, typer.Option(
+        help="CDK engine (default: TRAINSTACK_ENGINE or cdktf).")] = None,
+    state_backend: Annotated[BackendChoice | None, typer.Option(
+        help="Terraform state backend (default: TRAINSTACK_STATE_BACKEND or local).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+) -> None:
+    """Synthesize Terraform JSON to OUT/stacks/<stack>/cdk.tf.json, atomically."""
+    from trainstack.settings import Settings
+    from trainstack.synth import synth
+
+    settings = Settings.from_env(
+        engine=engine.value if engine else None,
+        kind=state_backend.value if state_backend else None,
+    )
+    planned = synth(profiles, out, settings)
+    if not quiet:
+        output.synth_summary(str(out), [
+            (p.spec.name, f"{p.selection.service}, {p.selection.region}",
+             p.selection.headline(), p.selection.estimated_monthly_usd)
+            for p in planned
+        ])
