@@ -479,3 +479,21 @@ def test_an_interrupt_something_swallowed_still_stops_the_swap(tmp_path, monkeyp
     with pytest.raises(KeyboardInterrupt):
         synth([CHURN, VISION], out, Settings())
     assert tree(out) == before and siblings(out) == []
+
+
+def test_the_marker_is_replaced_atomically_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """One atomic write helper (atomic.replace_file): a failed marker write leaves the old
+    marker and no temporary file."""
+    import errno
+
+    outdir_lib.write_marker(tmp_path, {"a.json": "00"}, complete=True)
+    before = (tmp_path / outdir_lib.MARKER).read_bytes()
+
+    def fail(a, b, *args, **kw):
+        raise OSError(errno.EIO, "I/O error")
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        outdir_lib.write_marker(tmp_path, {"b.json": "11"}, complete=False)
+    monkeypatch.undo()
+    assert (tmp_path / outdir_lib.MARKER).read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [outdir_lib.MARKER]

@@ -16,26 +16,16 @@ from trainstack.errors import TrainstackError
 
 
 def temp_sibling(path: Path) -> Path:
+    """A hidden, unique name beside ``path`` for the file being written."""
     return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
 
 
-def write_atomic(path: Path, text: str | bytes, *, what: str = "file") -> None:
-    path = Path(path)
-    if path.is_dir():
-        raise TrainstackError(f"{path}: is a directory; give the {what} a file name")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TrainstackError(f"{path}: cannot create its directory "
-                              f"({exc.strerror or exc})") from None
-    data = text.encode("utf-8") if isinstance(text, str) else text
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary sibling, flush it to disk and rename it over ``path``.
+    OSError on failure, with the temporary file removed and ``path`` as it was."""
     tmp = temp_sibling(path)
-    try:
-        # 0o666 less the umask, as for any file a command writes (mkstemp would give 0600)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
-                     0o666)
-    except OSError as exc:
-        raise TrainstackError(f"{path}: cannot write the {what} ({exc.strerror or exc})") from None
+    # 0o666 less the umask, as for any file a command writes (mkstemp would give 0600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
         try:
             view = memoryview(data)
@@ -45,10 +35,24 @@ def write_atomic(path: Path, text: str | bytes, *, what: str = "file") -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise TrainstackError(f"{path}: cannot write the {what} ({exc.strerror or exc}); "
-                              "the previous file, if any, is unchanged") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, text: str | bytes, *, what: str = "file") -> None:
+    """``replace_file`` for a file the user named: failures are exit-2 errors naming it."""
+    path = Path(path)
+    if path.is_dir():
+        raise TrainstackError(f"{path}: is a directory; give the {what} a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TrainstackError(f"{path}: cannot create its directory "
+                              f"({exc.strerror or exc})") from None
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        replace_file(path, data)
+    except OSError as exc:
+        raise TrainstackError(f"{path}: cannot write the {what} ({exc.strerror or exc}); "
+                              "the previous file, if any, is unchanged") from None

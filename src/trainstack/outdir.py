@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainstack.atomic import replace_file
 from trainstack.errors import SynthError
 
 MARKER = ".trainstack-synth.json"
@@ -79,15 +80,10 @@ def _inside(rel: str) -> bool:
 
 
 def write_marker(directory: Path, files: dict[str, str], *, complete: bool) -> None:
+    """The marker that lists what trainstack wrote (path -> sha256), replaced atomically."""
     text = json.dumps({"format": FORMAT, "complete": complete, "files": dict(sorted(
         files.items()))}, indent=2) + "\n"
-    tmp = directory / f".{MARKER}.tmp"
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, directory / MARKER)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    replace_file(directory / MARKER, text.encode("utf-8"))
 
 
 def sha256(path: Path) -> str:
