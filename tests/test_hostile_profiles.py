@@ -376,3 +376,17 @@ def test_state_settings_from_the_environment_are_azure_names():
         Settings.from_env({"TRAINSTACK_STATE_BACKEND": "azurerm",
                            "TRAINSTACK_STATE_RESOURCE_GROUP": '${file("/etc/passwd")}',
                            "TRAINSTACK_STATE_STORAGE_ACCOUNT": "sttfstate"})
+
+
+@pytest.mark.parametrize("nesting", ["[" * 130_000 + "]" * 130_000, "[" * 999 + "]" * 999,
+                                     "{a: " * 60_000 + "1" + "}" * 60_000],
+                         ids=["130k-brackets", "999-brackets", "60k-braces"])
+def test_deep_nesting_never_crashes_the_parser(tmp_path, nesting):
+    """The C parser composes nested collections recursively and would overflow its stack;
+    text with many brackets goes to the pure parser (yaml_reader.C_PARSER_MAX_BRACKETS).
+    A real process, so a crash would show as a signal, not take the test run down."""
+    path = tmp_path / "p.yaml"
+    path.write_text((MINIMAL + "x: " + nesting + "\n")[:PROFILE_MAX_BYTES])
+    done = _process("select", str(path))
+    assert done.returncode == 2, (done.returncode, done.stderr[-300:])
+    assert "nest" in done.stderr and "Traceback" not in done.stderr
