@@ -93,6 +93,7 @@ def test_schema_prints_json_schema(capsys):
     assert code == 0 and json.loads(out)["title"] == "trainstack WorkloadProfile v1"
 
 
+@pytest.mark.node
 def test_synth_writes_and_summarises(capsys, tmp_path):
     code, out, err = cli(capsys, "synth", str(PROFILES[0]), "--out", str(tmp_path / "o"))
     assert code == 0, err
@@ -100,6 +101,7 @@ def test_synth_writes_and_summarises(capsys, tmp_path):
     assert PROFILES[0].stem in out
 
 
+@pytest.mark.node
 def test_synth_bad_profile_writes_nothing(capsys, tmp_path, write_profile):
     bad = write_profile(profile_text().replace("task: classification", "task: clasification"))
     code, out, err = cli(capsys, "synth", str(bad), "--out", str(tmp_path / "o"))
@@ -112,6 +114,7 @@ def test_version(capsys):
     assert code == 0 and err.startswith("trainstack ")
 
 
+@pytest.mark.node
 def test_console_script_end_to_end(tmp_path):
     """The installed `trainstack` command, as the README runs it."""
     exe = shutil.which("trainstack") or str(Path(sys.executable).parent / "trainstack")
@@ -122,6 +125,7 @@ def test_console_script_end_to_end(tmp_path):
     assert len(list((tmp_path / "o").glob("stacks/*/cdk.tf.json"))) == len(PROFILES)
 
 
+@pytest.mark.node
 def test_cdktf_app_entry_point_writes_the_same_stacks(tmp_path):
     """stacks/app.py is what `cdktf synth` runs (cdktf.json "app")."""
     run = subprocess.run([sys.executable, "stacks/app.py"], cwd=ROOT, capture_output=True,
@@ -133,6 +137,7 @@ def test_cdktf_app_entry_point_writes_the_same_stacks(tmp_path):
         assert (tmp_path / "cdk" / rel).read_bytes() == (tmp_path / "ts" / rel).read_bytes()
 
 
+@pytest.mark.node
 def test_cdktf_app_entry_point_reports_bad_profiles(tmp_path, write_profile):
     bad = write_profile(profile_text().replace("size_gb: 1", "size_gb: 0"))
     run = subprocess.run([sys.executable, "stacks/app.py"], cwd=ROOT, capture_output=True,
@@ -146,7 +151,7 @@ def test_cdktf_app_entry_point_reports_bad_profiles(tmp_path, write_profile):
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 
 
-@pytest.mark.cli
+@pytest.mark.node
 @pytest.mark.skipif(not CDKTF.exists() and not os.environ.get("CI"),
                     reason="cdktf-cli not installed (npm ci; CI installs it)")
 def test_cdktf_synth_through_cdktf_json_matches_trainstack_synth(tmp_path):

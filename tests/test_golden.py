@@ -154,12 +154,14 @@ def synthesized(tmp_path_factory):
     return out
 
 
+@pytest.mark.node
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
 def test_stack_of_each_bundled_profile(synthesized, path):
     rel = Path("stacks") / path.stem / "cdk.tf.json"
     _compare(GOLDEN / rel, (synthesized / rel).read_bytes())
 
 
+@pytest.mark.node
 def test_stacks_of_other_shapes(tmp_path):
     out = tmp_path / "cdktf.out"
     assert main(["synth", *map(str, SHAPES), "--out", str(out), "--quiet"]) == 0
@@ -168,6 +170,7 @@ def test_stacks_of_other_shapes(tmp_path):
                  (out / "stacks" / path.stem / "cdk.tf.json").read_bytes())
 
 
+@pytest.mark.node
 def test_manifest(synthesized):
     _compare(GOLDEN / "stacks" / "manifest.json", (synthesized / "manifest.json").read_bytes())
 

@@ -268,6 +268,7 @@ def test_cdk_token_markers_never_reach_the_engine(marker):
         comment_value({"reason": marker})
 
 
+@pytest.mark.node
 def test_the_engine_writes_the_escaped_text(tmp_path, write_profile):
     from trainstack.settings import Settings
     from trainstack.synth import synth
@@ -283,6 +284,7 @@ def test_the_engine_writes_the_escaped_text(tmp_path, write_profile):
 
 @pytest.mark.skipif(not (SHARED_TF / "plan-stack.sh").exists() or TERRAFORM is None,
                     reason="needs ../shared/terraform (the azurerm provider) and terraform")
+@pytest.mark.node
 def test_a_real_plan_prints_the_profile_text_not_a_runner_file(tmp_path, write_profile):
     """End to end: a profile that tries to read a file on the runner through terraform plan.
     The control (the same stack unescaped, as synth wrote it before issue 7) shows the file's

@@ -20,6 +20,8 @@ from trainstack.errors import SynthError
 from trainstack.settings import Settings
 from trainstack.synth import synth
 
+pytestmark = pytest.mark.node  # these tests run the CDK engine (Node.js)
+
 CHURN = next(p for p in PROFILES if p.stem == "churn")
 VISION = next(p for p in PROFILES if p.stem == "vision-defects")
 
@@ -234,6 +236,7 @@ import os, signal, sys
 import trainstack.outdir as o
 import trainstack.synth as s
 from trainstack.cli.entry import main
+
 
 def kill():
     sys.stdout.flush(); sys.stderr.flush()

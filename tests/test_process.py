@@ -112,6 +112,7 @@ def test_a_bug_exits_3_with_a_plain_message(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.node
 @pytest.mark.parametrize("delay", [0.05, 0.6])  # while starting up; while synthesizing
 def test_interrupted_synth_exits_130_and_keeps_the_previous_output(tmp_path, delay):
     out = tmp_path / "o"
@@ -132,6 +133,7 @@ def test_interrupted_synth_exits_130_and_keeps_the_previous_output(tmp_path, del
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.node
 def test_synth_exit_0_writes_the_stored_stacks(tmp_path):
     done = trainstack("synth", *map(str, PROFILES), "--out", str(tmp_path / "o"))
     assert done.returncode == 0, done.stderr

@@ -20,6 +20,8 @@ from trainstack.provider_schema import check_element, check_stack, load_provider
 from trainstack.settings import Settings
 from trainstack.synth import synth
 
+pytestmark = pytest.mark.node  # these tests run the CDK engine (Node.js)
+
 TAGS = {"workload", "environment", "managed-by"}
 
 
