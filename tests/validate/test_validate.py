@@ -25,7 +25,7 @@ from trainstack.validate.report import to_json, to_junit, to_sarif
 FACTS = load_facts()
 
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "stacks"
+GOLDEN = ROOT / "tests" / "golden" / "stacks"
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from trainstack.cli.entry import main
 from trainstack.validate import RULES
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "stacks"
+GOLDEN = ROOT / "tests" / "golden" / "stacks"
 CLUSTER = "azurerm_machine_learning_compute_cluster.training"
 INSTANCE = "azurerm_machine_learning_compute_instance.development"
 WORKSPACE = "azurerm_machine_learning_workspace.workspace"

@@ -32,7 +32,7 @@ FACTS = load_facts()
 KV = "azurerm_key_vault"
 
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "stacks"
+GOLDEN = ROOT / "tests" / "golden" / "stacks"
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ import pytest
 from conftest import MINIMAL, PROFILES, ROOT
 
 EXE = shutil.which("trainstack", path=str(Path(sys.executable).parent)) or "trainstack"
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = ROOT / "tests" / "golden"
 
 
 def trainstack(*args: str, cwd: Path = ROOT, env: dict | None = None
