@@ -79,42 +79,81 @@ def synth(specs: list[StackSpec], outdir: Path, engine: str = "cdktf") -> None:
     # stack_traces off: no JS stack trace captured per construct (time, and
     # nothing of it reaches the JSON).
     app = cdk.App(outdir=str(outdir), stack_traces=False)
+    body_class = _body_class(cdk)
     for spec in specs:
-        _render(cdk, app, spec)
+        _render(cdk, app, spec, body_class)
     app.synth()
 
 
-def _render(cdk: ModuleType, app: object, spec: StackSpec) -> None:
-    # Every value given to the engine goes through `literal`: strings are literal
-    # unless trainstack wrote them as references (constructs/literal.py).
-    from trainstack.constructs.literal import comment_value
+def _body_class(cdk: ModuleType) -> type:
+    """A TerraformElement whose Terraform fragment is every resource and data source of the
+    stack at once. Each engine call is a round trip to node; a resource written through the
+    CDK core costs one per argument (~130 per stack), this costs two per stack. What the
+    engine would have recorded about the elements (their construct path and id, and which
+    arguments each type sets) is written the same way, so the JSON is the same."""
+
+    class StackBody(cdk.TerraformElement):  # type: ignore[misc, name-defined]
+        def __init__(self, scope: object, fragment: dict, metadata: dict) -> None:
+            super().__init__(scope, "trainstack-body")
+            self._fragment = fragment
+            self._metadata = metadata
+
+        def to_terraform(self) -> dict:
+            return self._fragment
+
+        def to_metadata(self) -> dict:
+            return self._metadata
+
+    return StackBody
+
+
+def _body(spec: StackSpec) -> tuple[dict, dict]:
+    """The stack's providers, resources, data sources and outputs as the engine writes them,
+    and the engine's record of the arguments set per type (in element order, as it
+    concatenates them)."""
     from trainstack.constructs.literal import terraform_value as tf
 
+    fragment: dict = {}
+    overrides: dict[str, list[str]] = {}
+    for provider in spec.providers:  # one configuration each, empty when it needs none
+        fragment.setdefault("provider", {})[provider.name] = [
+            {key: tf(value) for key, value in sorted(provider.config.items())}]
+        if provider.config:
+            overrides[provider.name] = sorted(provider.config)
+    for item in spec.elements:
+        arguments = item.arguments()
+        body = {key: tf(value) for key, value in sorted(arguments.items())}
+        body["//"] = {"metadata": {"path": f"{spec.name}/{item.local_name}",
+                                   "uniqueId": item.local_name}}
+        kind = "data" if item.is_data else "resource"
+        fragment.setdefault(kind, {}).setdefault(item.terraform_type, {})[item.local_name] = body
+        if arguments:
+            overrides.setdefault(item.terraform_type, []).extend(sorted(arguments))
+    for name, output in sorted(spec.outputs.items()):
+        fragment.setdefault("output", {})[name] = {"description": tf(output.description),
+                                                   "value": tf(output.value)}
+    return fragment, ({"overrides": overrides} if overrides else {})
+
+
+def _render(cdk: ModuleType, app: object, spec: StackSpec, body_class: type) -> None:
+    """One stack in a handful of engine calls: the stack, its ``terraform`` settings and
+    ``"//"`` comment as two overrides, the backend, and the body."""
+    # Every value given to the engine goes through `literal`: strings are literal
+    # unless trainstack wrote them as references (constructs/literal.py).
+    from trainstack.constructs.literal import comment_value, terraform_value as tf
+
     stack = cdk.TerraformStack(app, spec.name)
-    stack.add_override("terraform.required_version", tf(spec.required_version))
+    stack.add_override("terraform", tf({
+        "required_version": spec.required_version,
+        "required_providers": {p.name: {"source": p.source, "version": p.version}
+                               for p in spec.providers},
+    }))
+    comment: dict = {"outputs": {spec.name: {name: name for name in sorted(spec.outputs)}}}
     if spec.metadata:
-        stack.add_override("//.trainstack", comment_value(spec.metadata))
-    for provider in spec.providers:
-        element = cdk.TerraformProvider(
-            stack, f"provider-{provider.name}",  # construct ids are shared with resources
-            terraform_resource_type=provider.name,
-            terraform_provider_source=provider.source,
-        )
-        for key, value in sorted(provider.config.items()):
-            element.add_override(key, tf(value))
-        stack.add_override(
-            f"terraform.required_providers.{provider.name}",
-            tf({"source": provider.source, "version": provider.version}),
-        )
+        comment["trainstack"] = comment_value(spec.metadata)
+    stack.add_override("//", comment)
     if spec.backend.kind == "azurerm":
         cdk.AzurermBackend(stack, **tf(spec.backend.config))
     else:
         cdk.LocalBackend(stack, **tf(spec.backend.config))
-    for item in spec.elements:
-        cls = cdk.TerraformDataSource if item.is_data else cdk.TerraformResource
-        element = cls(stack, item.local_name, terraform_resource_type=item.terraform_type)
-        for key, value in sorted(item.arguments().items()):
-            element.add_override(key, tf(value))
-    for name, output in sorted(spec.outputs.items()):
-        cdk.TerraformOutput(stack, name, value=tf(output.value),
-                            description=tf(output.description))
+    body_class(stack, *_body(spec))
