@@ -37,7 +37,7 @@ def binding(terraform_type: str, data: bool):
 
 def main(profile: str, outdir: str) -> None:
     (planned,) = plan([Path(profile)], Settings())
-    spec = planned.spec
+    spec = planned.spec(Settings())
     app = cdktf.App(outdir=outdir)
     stack = cdktf.TerraformStack(app, spec.name)
     provider = importlib.import_module(f"{PREBUILT}.provider")

@@ -2,6 +2,11 @@
 
 Usage:
     python benchmarks/synth_bench.py [--runs N] [--profile PROFILE] [--prebuilt-python PY]
+    python benchmarks/synth_bench.py --many 100,500,1000 [--runs N]
+
+``--many``: one `trainstack synth` of N profiles (the bundled churn and vision-defects
+profiles under N names) for each N, in one session; the marginal cost per stack is the
+slope between the smallest and the largest N, so start-up cancels out.
 
 Each run is a new process (cold: Python start, imports, the jsii node
 process, synthesis). Measured per run: wall time, and peak memory of Python
@@ -69,12 +74,56 @@ def measure(cmd: list[str]) -> tuple[float, float]:
     return wall, sum(peaks.values()) / 1024
 
 
+def many_profiles(directory: Path, count: int) -> list[str]:
+    """``count`` copies of the churn (Azure ML, CPU) and vision-defects (GPU) profiles,
+    alternating, each under its own name."""
+    sources = [(ROOT / "profiles" / f"{n}.yaml").read_text() for n in ("churn", "vision-defects")]
+    paths = []
+    for i in range(count):
+        text = sources[i % 2]
+        name_line = next(line for line in text.splitlines() if line.startswith("name:"))
+        path = directory / f"p{i:04d}.yaml"
+        path.write_text(text.replace(name_line, f"name: p{i:04d}", 1))
+        paths.append(str(path))
+    return paths
+
+
+def many(counts: list[int], runs: int) -> None:
+    """Wall time and peak memory of one synth of N profiles, for each N; the marginal cost."""
+    results: dict[int, list[tuple[float, float]]] = {n: [] for n in counts}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = many_profiles(Path(tmp), max(counts))
+        for run in range(runs):
+            for n in counts:
+                out = f"{tmp}/out-{n}-{run}"
+                results[n].append(measure([sys.executable, "-m", "trainstack", "synth",
+                                           *paths[:n], "-q", "--out", out]))
+    print(f"profiles: churn + vision-defects under N names; runs: {runs} each; medians")
+    print("| profiles | wall s | peak MiB (python+node) |")
+    print("|---|---|---|")
+    med = {n: (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows))
+           for n, rows in results.items()}
+    for n in counts:
+        print(f"| {n} | {med[n][0]:.2f} | {med[n][1]:.0f} |")
+    low, high = min(counts), max(counts)
+    if high > low:
+        slope = (med[high][0] - med[low][0]) / (high - low)
+        print(f"\nmarginal cost: {slope * 1000:.1f} ms per stack ({low} -> {high} profiles)")
+    print("all runs (wall s, MiB):")
+    for n, rows in results.items():
+        print(f"  {n}: " + ", ".join(f"({w:.2f}, {m:.0f})" for w, m in rows))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--profile", default="profiles/churn.yaml")
     ap.add_argument("--prebuilt-python", default=sys.executable)
+    ap.add_argument("--many", help="comma-separated profile counts, e.g. 100,500,1000")
     args = ap.parse_args()
+    if args.many:
+        many([int(n) for n in args.many.split(",")], args.runs)
+        return
 
     trainstack = [sys.executable, "-m", "trainstack", "synth", args.profile, "-q", "--out"]
     prebuilt = [args.prebuilt_python, "benchmarks/prebuilt_stack.py", args.profile]

@@ -20,6 +20,7 @@ from trainstack.constructs.spec import StackSpec
 from trainstack.constructs.stack import build_stack
 from trainstack.errors import SelectionError, SynthError, TrainstackError
 from trainstack.profile import ProfileDocument, load_profile_document
+from trainstack.profile.models import WorkloadProfile
 from trainstack.select import Selection, select
 from trainstack.settings import Settings
 
@@ -28,11 +29,21 @@ DEFAULT_OUT = Path("cdktf.out")
 
 @dataclass(frozen=True)
 class Planned:
-    """One profile carried through selection to its stack spec."""
+    """One profile carried through selection; its stack spec is built when it is rendered
+    (a thousand specs held at once would cost memory for nothing)."""
 
-    document: ProfileDocument
+    path: str
+    profile: WorkloadProfile
     selection: Selection
-    spec: StackSpec
+
+    @property
+    def name(self) -> str:
+        """The stack's name (the profile's)."""
+        return self.profile.name
+
+    def spec(self, settings: Settings) -> StackSpec:
+        """The stack spec of this selection."""
+        return build_stack(self.profile, self.selection, settings)
 
 
 def select_document(document: ProfileDocument, facts: Facts) -> Selection:
@@ -44,7 +55,8 @@ def select_document(document: ProfileDocument, facts: Facts) -> Selection:
 
 
 def plan(paths: list[Path], settings: Settings, facts: Facts | None = None) -> list[Planned]:
-    """Load, select and build every profile; raise on the first bad one."""
+    """Load and select every profile; raise on the first bad one, before anything is
+    written."""
     facts = facts or load_facts()
     planned: list[Planned] = []
     seen: dict[str, str] = {}
@@ -57,9 +69,8 @@ def plan(paths: list[Path], settings: Settings, facts: Facts | None = None) -> l
                 f"(also {seen[name]}); stack names must be unique (got '{name}')"
             )
         seen[name] = document.path
-        selection = select_document(document, facts)
-        planned.append(Planned(document, selection,
-                               build_stack(document.profile, selection, settings)))
+        planned.append(Planned(document.path, document.profile,
+                               select_document(document, facts)))
     return planned
 
 
@@ -144,7 +155,7 @@ def _render(planned: list[Planned], staging: Path, settings: Settings) -> None:
     from trainstack.constructs import engine
 
     try:
-        engine.synth([p.spec for p in planned], staging, settings.engine)
+        engine.synth((p.spec(settings) for p in planned), staging, settings.engine)
     except (SynthError, OSError):
         raise
     except Exception as exc:  # jsii reports the engine's errors (a full disk too) this way
@@ -164,7 +175,7 @@ def synth_in_place(paths: list[Path], outdir: Path,
     _render(planned, outdir, settings)
     # Mark what this run wrote, so that `trainstack synth` may later replace the folder
     # (and keeps everything else in it).
-    written = ["manifest.json", *(f"stacks/{p.spec.name}/cdk.tf.json" for p in planned)]
+    written = ["manifest.json", *(f"stacks/{p.name}/cdk.tf.json" for p in planned)]
     outdir_lib.write_marker(outdir, {rel: outdir_lib.sha256(outdir / rel) for rel in written
                                      if (outdir / rel).is_file()}, complete=True)
     return planned
@@ -172,5 +183,5 @@ def synth_in_place(paths: list[Path], outdir: Path,
 
 def _check_written(staging: Path, planned: list[Planned]) -> None:
     for p in planned:
-        if not (staging / "stacks" / p.spec.name / "cdk.tf.json").is_file():
-            raise SynthError(f"the engine wrote no stacks/{p.spec.name}/cdk.tf.json")
+        if not (staging / "stacks" / p.name / "cdk.tf.json").is_file():
+            raise SynthError(f"the engine wrote no stacks/{p.name}/cdk.tf.json")

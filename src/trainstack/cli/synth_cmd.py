@@ -36,7 +36,7 @@ def synth_cmd(
     planned = synth(profiles, out, settings)
     if not quiet:
         output.synth_summary(str(out), [
-            (p.spec.name, f"{p.selection.service}, {p.selection.region}",
+            (p.name, f"{p.selection.service}, {p.selection.region}",
              p.selection.headline(), p.selection.estimated_monthly_usd)
             for p in planned
         ])
