@@ -101,46 +101,8 @@ def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | No
             outdir.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise SynthError(f"cannot create {outdir.parent}: {exc.strerror or exc}") from None
-    kept: list[Path] = []
     with outdir_lib.locked(outdir):
-        try:
-            kept += outdir_lib.recover(outdir)
-            marker = outdir_lib.check_replaceable(outdir)
-        except OSError as exc:
-            raise SynthError(f"cannot read {outdir} or clean up after an earlier run beside "
-                             f"it: {exc.strerror or exc}") from None
-        try:
-            staging = outdir_lib.new_staging(outdir)
-        except OSError as exc:
-            raise SynthError(f"cannot write next to {outdir} ({exc.strerror or exc}); trainstack "
-                             "builds the new output beside it and swaps it in") from None
-        try:
-            _render(planned, staging, settings)
-            files = outdir_lib.written_files(staging)
-            outdir_lib.write_marker(staging, files, complete=False)
-            if marker is not None:
-                outdir_lib.carry_over(outdir, staging, marker)
-            outdir_lib.write_marker(staging, files, complete=True)
-            interrupts.check()  # a Ctrl-C something swallowed still stops the swap
-            old = outdir_lib.swap_in(staging, outdir)
-        except BaseException as exc:
-            # staging holds the engine's output and links to files that are still in
-            # place (or, interrupted just after the swap, the old output): dispose deletes
-            # only what it can prove is a copy or trainstack's own
-            try:
-                if staging.exists():
-                    kept += [k for k in [outdir_lib.dispose(staging, outdir)] if k]
-            except OSError:
-                pass  # the next run cleans up
-            if isinstance(exc, OSError):
-                raise SynthError(f"cannot write {outdir}: {exc.strerror or exc}; the previous "
-                                 "output is unchanged") from None
-            raise
-        try:
-            if old.exists():
-                kept += [k for k in [outdir_lib.dispose(old, outdir)] if k]
-        except OSError:
-            pass  # the new output is in place; the next run finishes the clean-up
+        kept = _replace_output(planned, outdir, settings)
     if kept:
         from trainstack.cli import output
 
@@ -148,6 +110,51 @@ def synth(paths: list[Path], outdir: Path = DEFAULT_OUT, settings: Settings | No
             output.note(f"warning: kept {path}: it holds files trainstack did not write that "
                         "the new output could not take; look through it, then delete it")
     return planned
+
+
+def _replace_output(planned: list[Planned], outdir: Path, settings: Settings) -> list[Path]:
+    """Render into a staging folder beside ``outdir``, carry the files trainstack did not
+    write over, and swap it in; the folders it had to keep (see outdir.dispose)."""
+    kept: list[Path] = []
+    try:
+        kept += outdir_lib.recover(outdir)
+        marker = outdir_lib.check_replaceable(outdir)
+    except OSError as exc:
+        raise SynthError(f"cannot read {outdir} or clean up after an earlier run beside "
+                         f"it: {exc.strerror or exc}") from None
+    try:
+        staging = outdir_lib.new_staging(outdir)
+    except OSError as exc:
+        raise SynthError(f"cannot write next to {outdir} ({exc.strerror or exc}); trainstack "
+                         "builds the new output beside it and swaps it in") from None
+    try:
+        _render(planned, staging, settings)
+        files = outdir_lib.written_files(staging)
+        outdir_lib.write_marker(staging, files, complete=False)
+        if marker is not None:
+            outdir_lib.carry_over(outdir, staging, marker)
+        outdir_lib.write_marker(staging, files, complete=True)
+        interrupts.check()  # a Ctrl-C something swallowed still stops the swap
+        old = outdir_lib.swap_in(staging, outdir)
+    except BaseException as exc:
+        # staging holds the engine's output and links to files that are still in
+        # place (or, interrupted just after the swap, the old output): dispose deletes
+        # only what it can prove is a copy or trainstack's own
+        try:
+            if staging.exists():
+                kept += [k for k in [outdir_lib.dispose(staging, outdir)] if k]
+        except OSError:
+            pass  # the next run cleans up
+        if isinstance(exc, OSError):
+            raise SynthError(f"cannot write {outdir}: {exc.strerror or exc}; the previous "
+                             "output is unchanged") from None
+        raise
+    try:
+        if old.exists():
+            kept += [k for k in [outdir_lib.dispose(old, outdir)] if k]
+    except OSError:
+        pass  # the new output is in place; the next run finishes the clean-up
+    return kept
 
 
 def _render(planned: list[Planned], staging: Path, settings: Settings) -> None:

@@ -20,6 +20,18 @@ AML_API_VERSION = "2024-10-01"
 
 def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace:
     """The workspace and everything it needs, plus the training cluster."""
+    workspace, storage, registry = _workspace(b)
+    _training_cluster(b, workspace, storage, registry, training)
+    b.output("workspace_name", workspace.ref("name"), "Azure ML workspace name")
+    b.output("workspace_id", workspace.ref(), "Azure ML workspace resource id")
+    _alerts(b, workspace)
+    return workspace
+
+
+def _workspace(b: StackBuilder
+               ) -> tuple[r.MachineLearningWorkspace, r.StorageAccount, r.ContainerRegistry]:
+    """Storage, key vault, Application Insights, registry and the workspace, with its
+    diagnostics."""
     names, private, profile = b.names, b.private, b.profile
     storage = r.StorageAccount(
         local_name="storage",
@@ -78,6 +90,14 @@ def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace
     )
     b.add(storage, key_vault, insights, registry, workspace)
     b.diagnostics("workspace_diagnostics", names.workspace, workspace)
+    return workspace, storage, registry
+
+
+def _training_cluster(b: StackBuilder, workspace: r.MachineLearningWorkspace,
+                      storage: r.StorageAccount, registry: r.ContainerRegistry,
+                      training: AmlCluster) -> None:
+    """The cluster of the selected size, scaling from zero, and its least-privilege roles."""
+    names, private = b.names, b.private
     cluster = r.ComputeCluster(
         local_name="training",
         name=names.training_cluster,
@@ -103,11 +123,7 @@ def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace
            "training cluster reads data and writes outputs")
     b.role("training_registry_pull", registry, "AcrPull", principal,
            "training cluster pulls environment images")
-    b.output("workspace_name", workspace.ref("name"), "Azure ML workspace name")
-    b.output("workspace_id", workspace.ref(), "Azure ML workspace resource id")
     b.output("training_cluster_name", cluster.ref("name"), "Training compute cluster")
-    _alerts(b, workspace)
-    return workspace
 
 
 def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,

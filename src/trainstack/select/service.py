@@ -21,70 +21,94 @@ class ServiceDecision:
 
 
 def decide_service(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes) -> ServiceDecision:
-    team, data = profile.team, profile.data
-    gpu, gpu_why = needs_gpu(profile)
-    need_gib, basis = memory_need(profile)
-    spark_data = data.needs_distributed_prep or (
-        data.modality in ("tabular", "timeseries") and need_gib > LARGEST_NODE_GIB)
-
-    pinned = profile.overrides.service
-    if pinned is not None:
-        notes.why(Rule.SVC_OVERRIDE, f"overrides.service pins {pinned}")
-        if pinned == "synapse" and gpu:
-            notes.warn("overrides.service synapse: Synapse has no GPU pools (retired 2024-07-08); "
-                       f"{gpu_why}, so training on Synapse will be slow")
-        return ServiceDecision(pinned)
-
-    kind = facts.ai.kind_for(profile.problem.task, custom_labels=profile.problem.custom_labels)
-    if kind and (profile.problem.prebuilt_ok or team.ml_expertise == "none"):
-        why = ("problem.prebuilt_ok" if profile.problem.prebuilt_ok
-               else "team.ml_expertise is none")
-        notes.why(Rule.SVC_AI_PREBUILT,
-                  f"{why} and a prebuilt Azure AI model ({kind}) covers "
-                  f"{profile.problem.task}: no training infrastructure to run")
-        return ServiceDecision("ai-services")
-
-    if team.existing_platform != "none":
-        platform = team.existing_platform
-        if platform == "synapse" and gpu:
-            notes.why(Rule.SVC_SYNAPSE_NO_GPU,
-                      f"the team works in Synapse, but {gpu_why} and Synapse has no GPU pools: "
-                      "Azure ML trains on GPU, with a Synapse Spark pool linked for data "
-                      "preparation")
-            return ServiceDecision("azure-ml", spark_prep=True)
-        notes.why(Rule.SVC_KEEP_PLATFORM,
-                  f"team.existing_platform is {platform}: data engineering and data science "
-                  "stay in the same service")
-        return ServiceDecision(platform)
-
-    if spark_data:
-        reason = ("data.needs_distributed_prep" if data.needs_distributed_prep else
-                  f"the data needs ~{need_gib:g} GiB in memory ({basis}), more than one node "
-                  f"holds ({LARGEST_NODE_GIB:g} GiB)")
-        if gpu:
-            notes.why(Rule.SVC_DISTRIBUTED,
-                      f"{reason}; training itself is deep learning ({gpu_why}), so Azure ML "
-                      "trains on GPU and a Synapse Spark pool linked to it prepares the data")
-            return ServiceDecision("azure-ml", spark_prep=True)
-        if "sql" in team.prefers:
-            notes.why(Rule.SVC_DISTRIBUTED, f"{reason}: Spark, on Synapse because the team "
-                                         "prefers SQL")
-            return ServiceDecision("synapse")
-        notes.why(Rule.SVC_DISTRIBUTED, f"{reason}: distributed Spark compute on Databricks "
-                                     "(PySpark, MLlib, ML runtime)")
-        return ServiceDecision("databricks")
-
-    wants_spark = "scala" in team.prefers or (
-        "full-control" in team.prefers
-        and (data.source in SPARK_SOURCES or data.size_gb >= SPARK_DATA_GB))
-    if wants_spark:
-        pref = "scala" if "scala" in team.prefers else "full-control"
-        notes.why(Rule.SVC_FULL_CONTROL,
-                  f"the team prefers {pref} with Spark-scale data: Databricks gives full "
-                  "control over clusters, runtimes and Spark")
-        return ServiceDecision("databricks")
-
+    """SVC-*: the first rule that matches decides the service (docs/selection.md)."""
+    for rule in (_pinned, _prebuilt, _existing_platform, _spark_scale, _full_control):
+        decision = rule(profile, facts, notes)
+        if decision is not None:
+            return decision
     notes.why(Rule.SVC_AML_DEFAULT,
               "Azure Machine Learning trains the model: managed clusters that scale to zero, "
               "with the Python SDK, CLI and studio UI")
     return ServiceDecision("azure-ml")
+
+
+def _pinned(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes
+            ) -> ServiceDecision | None:
+    pinned = profile.overrides.service
+    if pinned is None:
+        return None
+    notes.why(Rule.SVC_OVERRIDE, f"overrides.service pins {pinned}")
+    gpu, gpu_why = needs_gpu(profile)
+    if pinned == "synapse" and gpu:
+        notes.warn("overrides.service synapse: Synapse has no GPU pools (retired 2024-07-08); "
+                   f"{gpu_why}, so training on Synapse will be slow")
+    return ServiceDecision(pinned)
+
+
+def _prebuilt(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes
+              ) -> ServiceDecision | None:
+    kind = facts.ai.kind_for(profile.problem.task, custom_labels=profile.problem.custom_labels)
+    if not kind or not (profile.problem.prebuilt_ok or profile.team.ml_expertise == "none"):
+        return None
+    why = "problem.prebuilt_ok" if profile.problem.prebuilt_ok else "team.ml_expertise is none"
+    notes.why(Rule.SVC_AI_PREBUILT,
+              f"{why} and a prebuilt Azure AI model ({kind}) covers "
+              f"{profile.problem.task}: no training infrastructure to run")
+    return ServiceDecision("ai-services")
+
+
+def _existing_platform(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes
+                       ) -> ServiceDecision | None:
+    platform = profile.team.existing_platform
+    if platform == "none":
+        return None
+    gpu, gpu_why = needs_gpu(profile)
+    if platform == "synapse" and gpu:
+        notes.why(Rule.SVC_SYNAPSE_NO_GPU,
+                  f"the team works in Synapse, but {gpu_why} and Synapse has no GPU pools: "
+                  "Azure ML trains on GPU, with a Synapse Spark pool linked for data "
+                  "preparation")
+        return ServiceDecision("azure-ml", spark_prep=True)
+    notes.why(Rule.SVC_KEEP_PLATFORM,
+              f"team.existing_platform is {platform}: data engineering and data science "
+              "stay in the same service")
+    return ServiceDecision(platform)
+
+
+def _spark_scale(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes
+                 ) -> ServiceDecision | None:
+    data = profile.data
+    need_gib, basis = memory_need(profile)
+    if not (data.needs_distributed_prep or (
+            data.modality in ("tabular", "timeseries") and need_gib > LARGEST_NODE_GIB)):
+        return None
+    reason = ("data.needs_distributed_prep" if data.needs_distributed_prep else
+              f"the data needs ~{need_gib:g} GiB in memory ({basis}), more than one node "
+              f"holds ({LARGEST_NODE_GIB:g} GiB)")
+    gpu, gpu_why = needs_gpu(profile)
+    if gpu:
+        notes.why(Rule.SVC_DISTRIBUTED,
+                  f"{reason}; training itself is deep learning ({gpu_why}), so Azure ML "
+                  "trains on GPU and a Synapse Spark pool linked to it prepares the data")
+        return ServiceDecision("azure-ml", spark_prep=True)
+    if "sql" in profile.team.prefers:
+        notes.why(Rule.SVC_DISTRIBUTED, f"{reason}: Spark, on Synapse because the team "
+                                        "prefers SQL")
+        return ServiceDecision("synapse")
+    notes.why(Rule.SVC_DISTRIBUTED, f"{reason}: distributed Spark compute on Databricks "
+                                    "(PySpark, MLlib, ML runtime)")
+    return ServiceDecision("databricks")
+
+
+def _full_control(profile: WorkloadProfile, facts: ServiceFacts, notes: Notes
+                  ) -> ServiceDecision | None:
+    team, data = profile.team, profile.data
+    if not ("scala" in team.prefers or (
+            "full-control" in team.prefers
+            and (data.source in SPARK_SOURCES or data.size_gb >= SPARK_DATA_GB))):
+        return None
+    pref = "scala" if "scala" in team.prefers else "full-control"
+    notes.why(Rule.SVC_FULL_CONTROL,
+              f"the team prefers {pref} with Spark-scale data: Databricks gives full "
+              "control over clusters, runtimes and Spark")
+    return ServiceDecision("databricks")

@@ -19,6 +19,7 @@ from trainstack.select.budget import Priced, fit_budget, relax_text
 from trainstack.select.common import (
     TRAINING_GPUS,
     Notes,
+    Requirement,
     SelectionContext,
     gpu_requirement,
     is_multi_node,
@@ -129,28 +130,10 @@ def databricks_cluster(profile: WorkloadProfile, pools: Pools, region: str,
         req, ladder = gpu_requirement(profile)
         notes.why(Rule.COMPUTE_GPU, f"GPU: {why}; Databricks GPU nodes with the ML GPU runtime")
         notes.why(Rule.COMPUTE_GPU_LADDER, ladder)
-        options = []
-        workers = profile.training.nodes_per_run if is_multi_node(profile) else 0
-        for vm in pool:
-            if vm.gpus and vm.gpu_model in TRAINING_GPUS and req.shortfall(vm) is None:
-                options.append((_cluster_hourly(vm, workers, facts, spot), workers, vm))
-        runtime = facts.gpu_ml_runtime
-        shape = ("single node (the driver trains)" if workers == 0 else
-                 f"{workers} workers + driver, fixed size for synchronous training")
+        options, runtime, shape = _gpu_options(profile, pool, req, facts, spot)
     else:
-        need, basis = spark_memory_need(profile)
         notes.why(Rule.COMPUTE_CPU, f"CPU: {why} on Spark executors")
-        options = []
-        for vm in pool:
-            if vm.gpus or vm.memory_gib < MIN_WORKER_GIB:
-                continue
-            workers = _nodes_for(need, vm.memory_gib, 2)
-            if workers > DATABRICKS_MAX_WORKERS:
-                continue
-            options.append((_cluster_hourly(vm, workers, facts, spot), workers, vm))
-        runtime = facts.cpu_ml_runtime
-        shape = (f"autoscale 1-{{w}} workers + driver (the data needs ~{need:g} GiB: {basis}; "
-                 f"clusters of up to {PREFERRED_MAX_WORKERS} workers preferred)")
+        options, runtime, shape = _cpu_options(profile, pool, facts, spot)
     if not options:
         elsewhere = {vm.region for vm in pools.facts.vms.rows if facts.supports(vm.vm_size)
                      and (not gpu or (vm.gpus and req.shortfall(vm) is None))}
@@ -183,6 +166,36 @@ def databricks_cluster(profile: WorkloadProfile, pools: Pools, region: str,
     )
     return SparkPlan(compute, hourly, alts)
 
+
+
+Option = tuple[float, int, VmSize]  # cluster USD/h, workers, node type
+
+
+def _gpu_options(profile: WorkloadProfile, pool: list[VmSize], req: Requirement,
+                 facts: DatabricksFacts, spot: bool) -> tuple[list[Option], str, str]:
+    """GPU node types that meet the ladder step: single node, or a fixed multi-node size."""
+    workers = profile.training.nodes_per_run if is_multi_node(profile) else 0
+    options = [(_cluster_hourly(vm, workers, facts, spot), workers, vm) for vm in pool
+               if vm.gpus and vm.gpu_model in TRAINING_GPUS and req.shortfall(vm) is None]
+    shape = ("single node (the driver trains)" if workers == 0 else
+             f"{workers} workers + driver, fixed size for synchronous training")
+    return options, facts.gpu_ml_runtime, shape
+
+
+def _cpu_options(profile: WorkloadProfile, pool: list[VmSize], facts: DatabricksFacts,
+                 spot: bool) -> tuple[list[Option], str, str]:
+    """CPU node types and the workers each needs to hold the data at USABLE memory."""
+    need, basis = spark_memory_need(profile)
+    options = []
+    for vm in pool:
+        if vm.gpus or vm.memory_gib < MIN_WORKER_GIB:
+            continue
+        workers = _nodes_for(need, vm.memory_gib, 2)
+        if workers <= DATABRICKS_MAX_WORKERS:
+            options.append((_cluster_hourly(vm, workers, facts, spot), workers, vm))
+    shape = (f"autoscale 1-{{w}} workers + driver (the data needs ~{need:g} GiB: {basis}; "
+             f"clusters of up to {PREFERRED_MAX_WORKERS} workers preferred)")
+    return options, facts.cpu_ml_runtime, shape
 
 
 # -- the flows: size -> cost -> fit to budget ----------------------------------------------
