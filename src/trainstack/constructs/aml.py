@@ -48,15 +48,7 @@ def _workspace(b: StackBuilder
         ),
         **b.common,
     )
-    key_vault = r.KeyVault(
-        local_name="key_vault",
-        name=names.key_vault,
-        tenant_id=b.client.ref("tenant_id"),
-        public_network_access_enabled=not private,
-        network_acls=r.KeyVaultNetworkAcls(bypass="AzureServices", default_action="Deny")
-        if private else None,
-        **b.common,
-    )
+    key_vault = _key_vault(b)
     insights = r.ApplicationInsights(
         local_name="insights", name=names.app_insights, workspace_id=b.logs().ref(), **b.common,
     )
@@ -91,6 +83,19 @@ def _workspace(b: StackBuilder
     b.add(storage, key_vault, insights, registry, workspace)
     b.diagnostics("workspace_diagnostics", names.workspace, workspace)
     return workspace, storage, registry
+
+
+def _key_vault(b: StackBuilder) -> r.KeyVault:
+    """The workspace's key vault: Azure RBAC and purge protection (defaults of the model)."""
+    return r.KeyVault(
+        local_name="key_vault",
+        name=b.names.key_vault,
+        tenant_id=b.client.ref("tenant_id"),
+        public_network_access_enabled=not b.private,
+        network_acls=r.KeyVaultNetworkAcls(bypass="AzureServices", default_action="Deny")
+        if b.private else None,
+        **b.common,
+    )
 
 
 def _training_cluster(b: StackBuilder, workspace: r.MachineLearningWorkspace,
