@@ -25,6 +25,7 @@ _KINDS = (
 
 
 def file_kind(mode: int) -> str:
+    """What a path is when it is not a regular file (a directory, a FIFO, ...), or None."""
     for test, name in _KINDS:
         if test(mode):
             return name
@@ -44,6 +45,7 @@ def read_text(path: Path, *, limit: int, what: str,
 
 def read_bytes(path: Path, *, limit: int, what: str,
                error: type[TrainstackError] = TrainstackError) -> bytes:
+    """A regular file's bytes, refused beyond ``limit`` without reading it all."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)

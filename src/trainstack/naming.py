@@ -60,6 +60,7 @@ NAME_RULES: dict[str, re.Pattern[str]] = {
 
 
 def suffix(name: str, environment: str, region: str, salt: str = "") -> str:
+    """Six hex digits that make global names unique per profile, environment, region and salt."""
     digest = hashlib.sha256(f"{salt}|{name}|{environment}|{region}".encode()).hexdigest()
     return digest[:6]
 

@@ -87,6 +87,7 @@ def write_marker(directory: Path, files: dict[str, str], *, complete: bool) -> N
 
 
 def sha256(path: Path) -> str:
+    """The SHA-256 of a file's content, hex."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

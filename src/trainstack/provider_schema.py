@@ -47,10 +47,12 @@ def load_provider_schema(provider: str) -> dict[str, Any]:
 
 
 def provider_of(terraform_type: str) -> str:
+    """The provider a resource type belongs to (azurerm, azapi, databricks)."""
     return terraform_type.split("_", 1)[0]
 
 
 def element_schema(terraform_type: str, *, data: bool = False) -> dict[str, Any] | None:
+    """The packaged schema of a resource or data source type, or None."""
     provider = provider_of(terraform_type)
     if provider not in SCHEMA_FILES:
         return None
@@ -78,6 +80,7 @@ def check_provider(provider: str, body: dict[str, Any]) -> list[Problem]:
 
 
 def check_block(schema: dict[str, Any], body: Any, path: str, *, top: bool = False) -> list[Problem]:
+    """Problems of one block against its schema: unknown, missing, mistyped or misnested arguments."""
     if not isinstance(body, dict):
         return [Problem(path, f"must be a block (object), got {_kind(body)}", "nesting")]
     problems: list[Problem] = []

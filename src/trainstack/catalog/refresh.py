@@ -76,6 +76,7 @@ class Fetcher:
 
 
 def region_filter(region: str) -> str:
+    """The Retail Prices API filter for one region's Linux VM meters."""
     return (f"serviceName eq 'Virtual Machines' and armRegionName eq '{region}' "
             "and priceType eq 'Consumption'")
 

@@ -45,9 +45,11 @@ class DatabricksFacts:
     source: str
 
     def supports(self, vm_size: str) -> bool:
+        """Whether Databricks offers the VM size as a node type."""
         return any(p.match(vm_size) for p in self.node_series)
 
     def dbu_per_hour(self, family: str, vcpus: int) -> float:
+        """DBUs per hour of one node of this family and size."""
         return round(self.dbu_per_vcpu[family] * vcpus, 4)
 
 
@@ -88,6 +90,7 @@ class ServiceFacts:
 
 
 def parse_services(data: dict) -> ServiceFacts:
+    """The service facts from the parsed services.json."""
     syn, dbx, ai = data["synapse"], data["databricks"], data["ai_services"]
     sizes = sorted(
         (SparkNodeSize(name, v["vcores"], float(v["memory_gib"]))
@@ -124,5 +127,6 @@ def parse_services(data: dict) -> ServiceFacts:
 
 @functools.cache
 def load_services() -> ServiceFacts:
+    """The packaged service facts, read once per process."""
     text = (resources.files("trainstack.catalog") / "data" / "services.json").read_text("utf-8")
     return parse_services(json.loads(text))

@@ -43,10 +43,12 @@ class VmSize:
 
     @property
     def accelerator(self) -> str:
+        """The accelerator: "gpu" for sizes with GPUs, else "cpu"."""
         return "gpu" if self.gpus else "cpu"
 
     @property
     def total_gpu_memory_gib(self) -> float:
+        """GPU memory of all the node's GPUs together."""
         return self.gpus * self.gpu_memory_gib
 
     def price(self, low_priority: bool) -> float:
@@ -81,16 +83,20 @@ class Catalog:
 
     @property
     def regions(self) -> frozenset[str]:
+        """Every region the catalog has prices for."""
         return frozenset(self._by_region)
 
     @property
     def size_names(self) -> frozenset[str]:
+        """Every VM size name in the catalog."""
         return frozenset(self._by_size)
 
     def in_region(self, region: str) -> tuple[VmSize, ...]:
+        """The rows of one region."""
         return self._by_region.get(region, ())
 
     def get(self, vm_size: str, region: str) -> VmSize | None:
+        """One size in one region, or None."""
         return self._by_size.get(vm_size, {}).get(region)
 
     def regions_offering(self, vm_size: str, *, aml_only: bool = True) -> frozenset[str]:
@@ -141,6 +147,7 @@ def _number(value: float) -> str:
 
 
 def catalog_from_rows(rows: Iterable[VmSize]) -> Catalog:
+    """A catalog of the given rows (tests build small ones inline)."""
     return Catalog(rows=tuple(rows))
 
 

@@ -19,10 +19,12 @@ if TYPE_CHECKING:  # imported lazily: `synth` should not wait for it at start-up
 
 
 def emit_json(value: Any) -> None:
+    """A JSON document on stdout (the machine-readable output)."""
     sys.stdout.write(json.dumps(value, indent=2, sort_keys=False) + "\n")
 
 
 def emit_text(text: str) -> None:
+    """Text on stdout as is (reports already formatted)."""
     sys.stdout.write(text)
 
 
@@ -41,12 +43,14 @@ def write_file(path, text: str) -> None:  # noqa: ANN001 - a Path
 
 
 def error(*lines: str) -> None:
+    """``error: ...`` lines on stderr, control characters escaped."""
     for line in lines:
         line = printable(line)
         sys.stderr.write(f"error: {line}\n" if not line.startswith(" ") else line + "\n")
 
 
 def note(text: str) -> None:
+    """A message for people on stderr, control characters escaped."""
     sys.stderr.write(printable_lines(text) + "\n")
 
 
@@ -109,6 +113,7 @@ def synth_summary(outdir: str, rows: list[tuple[str, str, str, float]]) -> None:
 
 
 def catalog_rows(rows: list[dict], region: str | None) -> None:
+    """The `catalog list` table."""
     if region:
         table = _table(f"Azure ML sizes in {region}",
                        ("size", "family", "vCPU", "GiB", "GPUs", "$/h", "low-pri $/h"),
@@ -127,6 +132,7 @@ def catalog_rows(rows: list[dict], region: str | None) -> None:
 
 
 def catalog_detail(d: dict) -> None:
+    """The `catalog show` view of one size."""
     console = _console()
     gpus = f", {d['gpus']} x {d['gpu_model']} ({d['gpu_memory_gib']:g} GiB)" if d["gpus"] else ""
     retired = " - RETIRED, never selected" if d["retired"] else ""

@@ -14,6 +14,7 @@ from trainstack.select.models import AiServiceChoice
 
 
 def add_ai_services(b: StackBuilder, choices: tuple[AiServiceChoice, ...]) -> None:
+    """One cognitive account per selected kind, with diagnostics and its endpoint as output."""
     for choice in choices:
         local = choice.kind.lower().replace(".", "_")
         name = b.names.ai_account(choice.kind, b.profile.name, b.profile.environment)

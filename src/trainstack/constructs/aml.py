@@ -133,6 +133,7 @@ def _training_cluster(b: StackBuilder, workspace: r.MachineLearningWorkspace,
 
 def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,
                      dev: AmlInstance) -> None:
+    """The team's compute instance, assigned to the deploying user, with idle shutdown."""
     instance = r.ComputeInstance(
         local_name="development",
         name=b.names.dev_instance,

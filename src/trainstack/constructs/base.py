@@ -25,6 +25,7 @@ from trainstack.settings import Settings
 
 
 def tags_for(profile: WorkloadProfile) -> dict[str, str]:
+    """The tags every taggable resource gets."""
     return {
         "environment": profile.environment,
         "managed-by": "trainstack",
@@ -33,6 +34,7 @@ def tags_for(profile: WorkloadProfile) -> dict[str, str]:
 
 
 def backend_for(stack_name: str, settings: Settings) -> BackendSpec:
+    """The Terraform state backend of a stack (local, or azurerm with Entra ID auth)."""
     state = settings.state
     if state.kind == "azurerm":
         return BackendSpec(
@@ -50,6 +52,7 @@ def backend_for(stack_name: str, settings: Settings) -> BackendSpec:
 
 
 def iso_minutes(minutes: int) -> str:
+    """An ISO 8601 duration of whole minutes (PT15M)."""
     return f"PT{minutes}M"
 
 
@@ -100,12 +103,15 @@ class StackBuilder:
         return self.aml_workspace
 
     def output(self, name: str, value: r.Ref, description: str) -> None:
+        """A stack output."""
         self.outputs[name] = OutputSpec(value, description)
 
     def use_azapi(self) -> None:
+        """Require the azapi provider (for actions azurerm lacks)."""
         self._providers.setdefault("azapi", ProviderSpec("azapi", *AZAPI))
 
     def use_databricks(self, workspace: r.DatabricksWorkspace) -> None:
+        """Configure the databricks provider for this workspace."""
         self._providers["databricks"] = ProviderSpec("databricks", *DATABRICKS, config={
             "host": workspace.ref("workspace_url"),
             "azure_workspace_resource_id": workspace.ref(),
@@ -158,6 +164,8 @@ class StackBuilder:
         self.add(dns, link, endpoint)
 
     def build(self) -> StackSpec:
+        """The StackSpec: providers (azurerm features per profile), elements, backend, outputs,
+        metadata."""
         features = {
             # Soft-deleted vaults and workspaces come back on re-create instead of
             # failing on the name; purge protection forbids purging anyway.

@@ -24,6 +24,8 @@ DELEGATION = r.Delegation(name="databricks", service_delegation=r.ServiceDelegat
 
 
 def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksWorkspace:
+    """The premium workspace (VNet-injected and private for private profiles) and the training
+    cluster."""
     names = b.names
     params, network = r.DatabricksCustomParameters(), None
     if b.private:

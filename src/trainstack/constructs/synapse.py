@@ -23,6 +23,7 @@ class SynapseParts(NamedTuple):
 
 
 def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
+    """The data lake, Synapse workspace, Entra admin and Spark pool, with roles and diagnostics."""
     names, private = b.names, b.private
     lake = r.StorageAccount(
         local_name="datalake", name=names.datalake,

@@ -180,6 +180,7 @@ class Training(_Section):
 
     @property
     def nodes_per_run(self) -> int:
+        """Nodes one run uses (1 unless distributed)."""
         if self.nodes is not None:
             return self.nodes
         return 2 if self.distributed else 1

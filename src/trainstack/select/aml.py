@@ -46,6 +46,7 @@ class Ranked:
 
 
 def cpu_requirement(profile: WorkloadProfile, notes: Notes, why: str) -> Requirement:
+    """COMPUTE-CPU and COMPUTE-MEMORY: what a CPU training node needs."""
     need, basis = memory_need(profile)
     notes.why(Rule.COMPUTE_CPU, f"CPU: {why} trains well on CPU cores")
     if need > LARGEST_NODE_GIB:
@@ -66,6 +67,7 @@ def cpu_requirement(profile: WorkloadProfile, notes: Notes, why: str) -> Require
 
 
 def training_requirement(profile: WorkloadProfile, notes: Notes) -> Requirement:
+    """What a training node needs: the GPU ladder step or the CPU memory rule."""
     gpu, why = needs_gpu(profile)
     if not gpu:
         return cpu_requirement(profile, notes, why)
@@ -208,6 +210,7 @@ def dev_instance(profile: WorkloadProfile, pools: Pools, region: str,
 
 
 def cheapest_text(chosen: Costed, req: Requirement, hours: float) -> str:
+    """The COMPUTE-CHEAPEST rationale for the chosen size."""
     vm = chosen.vm
     spec = f"{vm.vcpus} vCPUs, {vm.memory_gib:g} GiB"
     if vm.gpus:

@@ -64,6 +64,7 @@ class Workload:
         return round(per_run_usd * t.runs_per_month + self.fixed, 2)
 
     def priced(self, ranked: aml.Ranked, trials: int) -> Priced[Plan]:
+        """The plan and its monthly cost."""
         return Priced(Plan(ranked, trials), self.monthly(ranked.best, trials))
 
 

@@ -74,6 +74,7 @@ class Requirement:
         return None
 
     def describe(self) -> str:
+        """The requirement in words, for rationale and errors."""
         if self.accelerator == "cpu":
             return f"CPU, >= {self.min_vcpus} vCPUs, >= {self.min_memory_gib:g} GiB"
         text = f"GPU with >= {self.min_gpu_memory_gib:g} GiB per GPU"
@@ -93,6 +94,7 @@ class Costed:
 
     @property
     def hourly(self) -> float:
+        """USD per node-hour at the chosen priority."""
         return self.vm.price(self.low_priority)
 
 
@@ -109,9 +111,11 @@ class Notes:
     warnings: list[str] = field(default_factory=list)
 
     def why(self, rule: Rule, text: str) -> None:
+        """Record a decision and the rule that made it."""
         self.rationale.append(Reason(rule=rule, text=text))
 
     def warn(self, text: str) -> None:
+        """Record a warning for the selection."""
         self.warnings.append(text)
 
 
@@ -167,6 +171,7 @@ def spark_memory_need(profile: WorkloadProfile) -> tuple[float, str]:
 
 
 def model_size(profile: WorkloadProfile) -> str:
+    """The model size: the profile's, else large for text generation, small otherwise."""
     return profile.training.model_size or (
         "large" if profile.problem.task == "text-generation" else "small")
 
@@ -190,6 +195,7 @@ def gpu_requirement(profile: WorkloadProfile) -> tuple[Requirement, str]:
 
 
 def is_multi_node(profile: WorkloadProfile) -> bool:
+    """Whether one run spans several nodes (distributed, nodes > 1)."""
     return profile.training.distributed and profile.training.nodes_per_run > 1
 
 

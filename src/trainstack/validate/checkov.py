@@ -27,6 +27,7 @@ from trainstack.validate.model import Finding, Stack
 
 
 def available() -> bool:
+    """Whether checkov is installed."""
     return importlib.util.find_spec("checkov") is not None
 
 

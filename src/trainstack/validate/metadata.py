@@ -44,10 +44,12 @@ class Metadata:
     refused: tuple[str, ...] = ()  # TS-META-003: suppressions not applied, and why
 
     def get(self, key: str, default: Any = None) -> Any:
+        """A valid metadata field, or ``default`` when it is missing or malformed."""
         return self.values.get(key, default)
 
 
 def read_metadata(document: dict[str, Any], path: str) -> Metadata:
+    """The stack's "//".trainstack metadata, checked with the profile's models."""
     comment = document.get("//")
     if not isinstance(comment, dict) or "trainstack" not in comment:
         return Metadata(present=False)

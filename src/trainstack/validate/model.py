@@ -31,9 +31,11 @@ class Resource:
 
     @property
     def address(self) -> str:
+        """The Terraform address (type.name, data.type.name)."""
         return f"{'data.' if self.is_data else ''}{self.type}.{self.name}"
 
     def get(self, key: str, default: Any = None) -> Any:
+        """An argument of the body."""
         return self.body.get(key, default)
 
     def block(self, key: str) -> dict[str, Any]:
@@ -66,6 +68,7 @@ class Stack:
 
     @classmethod
     def from_document(cls, name: str, path: str, document: dict[str, Any]) -> Stack:
+        """A stack read from one Terraform JSON document, in every shape Terraform reads."""
         from trainstack.validate.reader import StackError, labelled_blocks
 
         stack = cls(name=name, path=path, document=document, meta=read_metadata(document, path))
@@ -120,6 +123,7 @@ class Stack:
         return stack
 
     def of_type(self, *types: str) -> Iterator[Resource]:
+        """The resources of the given types."""
         return (r for r in self.resources.values() if r.type in types)
 
     def referenced(self, value: Any, body: bool = False) -> Iterator[str]:
@@ -179,6 +183,7 @@ class Finding:
     source: str = "trainstack"  # or "checkov"
 
     def as_dict(self) -> dict[str, Any]:
+        """The finding as the JSON report writes it."""
         out = {"rule": self.rule, "level": self.level, "stack": self.stack,
                "resource": self.resource, "message": self.message, "suppressed": self.suppressed}
         if self.reason is not None:
@@ -201,9 +206,11 @@ class Report:
 
     @property
     def failed(self) -> bool:
+        """Whether an unsuppressed error is left."""
         return any(f.level == "error" and not f.suppressed for f in self.findings)
 
     def summary(self) -> dict[str, Any]:
+        """Counts of stacks, resources, checks, errors, warnings and suppressions."""
         live = [f for f in self.findings if not f.suppressed]
         return {
             "stacks": len(self.stacks),

@@ -22,9 +22,11 @@ class Pack:
 
     @property
     def rules(self) -> tuple[str, ...]:
+        """The ids of the rules this pack runs."""
         return tuple(self.levels)
 
     def level(self, rule_id: str) -> Level:
+        """The level this pack reports a rule's findings at."""
         return self.levels[rule_id]
 
 

@@ -23,6 +23,7 @@ INFO_URI = "https://github.com/trainstack/trainstack/blob/main/docs/validation.m
 
 
 def to_json(report: Report) -> str:
+    """The JSON report: findings, summary, notes."""
     return json.dumps({
         "tool": "trainstack", "version": __version__, "pack": report.pack,
         "findings": [f.as_dict() for f in report.findings],
@@ -63,6 +64,7 @@ def _line_of(path: str, address: str, cache: dict[str, list[str]]) -> int:
 
 
 def to_sarif(report: Report) -> str:
+    """The SARIF 2.1.0 report (GitHub code scanning and other CI systems)."""
     rules = _rules_used(report)
     index = {r.id: i for i, r in enumerate(rules)}
     paths = {s.name: s.path for s in report.stacks}

@@ -20,6 +20,8 @@ RULE = "TS-TF-001"
 
 
 def run_terraform(stack: Stack, notes: list[str]) -> list[Finding]:
+    """`terraform init` + `terraform validate` of one stack; diagnostics as findings, or a note on
+    why it could not run."""
     exe = shutil.which("terraform")
     if exe is None:
         notes.append("--terraform: terraform is not on PATH; skipped `terraform validate`")

@@ -42,6 +42,7 @@ class Block:
     """A nested configuration block."""
 
     def arguments(self) -> dict[str, Any]:
+        """The block's arguments as Terraform JSON, unset ones left out."""
         out = {}
         for f in dataclasses.fields(self):
             if not f.metadata.get("argument", True):
@@ -63,7 +64,9 @@ class Element(Block):
 
     @property
     def address(self) -> str:
+        """The Terraform address (type.name, data.type.name)."""
         return f"{'data.' if self.is_data else ''}{self.terraform_type}.{self.local_name}"
 
     def ref(self, attribute: str = "id") -> Ref:
+        """A reference to one of the element's attributes."""
         return ref(self.terraform_type, self.local_name, attribute, data=self.is_data)
