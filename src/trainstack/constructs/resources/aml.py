@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from trainstack.constructs.resources.common import Identity
-from trainstack.constructs.resources.element import Block, Element
+from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -15,11 +15,8 @@ class ManagedNetwork(Block):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MachineLearningWorkspace(Element):
+class MachineLearningWorkspace(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_machine_learning_workspace"
-    name: str
-    resource_group_name: str
-    location: str
     application_insights_id: str
     key_vault_id: str
     storage_account_id: str
@@ -30,7 +27,6 @@ class MachineLearningWorkspace(Element):
     image_build_compute_name: str | None = None
     description: str | None = None
     friendly_name: str | None = None
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from trainstack.constructs.resources.common import Identity
-from trainstack.constructs.resources.element import Block, Element
+from trainstack.constructs.resources.element import AzureResource, Block
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -16,11 +16,8 @@ class CognitiveNetworkAcls(Block):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CognitiveAccount(Element):
+class CognitiveAccount(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_cognitive_account"
-    name: str
-    resource_group_name: str
-    location: str
     kind: str
     sku_name: str
     custom_subdomain_name: str  # Entra ID auth and private endpoints need it
@@ -28,5 +25,3 @@ class CognitiveAccount(Element):
     local_auth_enabled: bool = False  # no keys: Entra ID only
     public_network_access_enabled: bool
     network_acls: CognitiveNetworkAcls | None = None
-    tags: dict[str, str]
-

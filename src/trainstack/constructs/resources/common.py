@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from trainstack.constructs.resources.element import Block, Element
+from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,27 +31,19 @@ class ResourceGroup(Element):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LogAnalyticsWorkspace(Element):
+class LogAnalyticsWorkspace(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_log_analytics_workspace"
-    name: str
-    resource_group_name: str
-    location: str
     sku: str = "PerGB2018"
     retention_in_days: int = 30
     local_authentication_enabled: bool = False
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)
-class ApplicationInsights(Element):
+class ApplicationInsights(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_application_insights"
-    name: str
-    resource_group_name: str
-    location: str
     workspace_id: str  # workspace-based: classic Application Insights is retired
     application_type: str = "web"
     local_authentication_enabled: bool = False
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)

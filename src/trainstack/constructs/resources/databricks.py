@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from trainstack.constructs.resources.element import Block, Element
+from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,18 +19,14 @@ class DatabricksCustomParameters(Block):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DatabricksWorkspace(Element):
+class DatabricksWorkspace(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_databricks_workspace"
-    name: str
-    resource_group_name: str
-    location: str
     # premium: RBAC, Unity Catalog, private link; standard retires 2026-10
     sku: Literal["standard", "premium", "trial"] = "premium"
     managed_resource_group_name: str
     public_network_access_enabled: bool
     network_security_group_rules_required: str | None = None
     custom_parameters: DatabricksCustomParameters
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)

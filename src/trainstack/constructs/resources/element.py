@@ -70,3 +70,13 @@ class Element(Block):
     def ref(self, attribute: str = "id") -> Ref:
         """A reference to one of the element's attributes."""
         return ref(self.terraform_type, self.local_name, attribute, data=self.is_data)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureResource(Element):
+    """An Azure resource in the stack's resource group: the arguments they all take."""
+
+    name: str
+    resource_group_name: str
+    location: str
+    tags: dict[str, str]

@@ -5,17 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from trainstack.constructs.resources.element import Block, Element
+from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
 @dataclass(frozen=True, kw_only=True)
-class VirtualNetwork(Element):
+class VirtualNetwork(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_virtual_network"
-    name: str
-    resource_group_name: str
-    location: str
     address_space: tuple[str, ...]
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,12 +38,8 @@ class Subnet(Element):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NetworkSecurityGroup(Element):
+class NetworkSecurityGroup(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_network_security_group"
-    name: str
-    resource_group_name: str
-    location: str
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,12 +82,8 @@ class PrivateDnsZoneGroup(Block):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PrivateEndpoint(Element):
+class PrivateEndpoint(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_private_endpoint"
-    name: str
-    resource_group_name: str
-    location: str
     subnet_id: str
     private_service_connection: PrivateServiceConnection
     private_dns_zone_group: PrivateDnsZoneGroup
-    tags: dict[str, str]

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from trainstack.constructs.resources.element import Block, Element
+from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,11 +34,8 @@ class RetentionPolicy(Block):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StorageAccount(Element):
+class StorageAccount(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_storage_account"
-    name: str
-    resource_group_name: str
-    location: str
     account_tier: Literal["Standard", "Premium"] = "Standard"  # Azure ML does not support Premium
     account_replication_type: Literal["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"] = "LRS"
     account_kind: Literal["StorageV2", "BlobStorage", "BlockBlobStorage", "FileStorage",
@@ -57,7 +54,6 @@ class StorageAccount(Element):
     blob_properties: BlobProperties | None = None
     # SAS tokens someone makes expire within a day (and the expiry is logged)
     sas_policy: SasPolicy | None = dataclasses.field(default_factory=lambda: SasPolicy())
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,11 +63,8 @@ class SasPolicy(Block):
 
 
 @dataclass(frozen=True, kw_only=True)
-class KeyVault(Element):
+class KeyVault(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_key_vault"
-    name: str
-    resource_group_name: str
-    location: str
     tenant_id: str
     sku_name: str = "standard"
     rbac_authorization_enabled: bool = True
@@ -79,15 +72,11 @@ class KeyVault(Element):
     soft_delete_retention_days: int = 90
     public_network_access_enabled: bool | None = None
     network_acls: KeyVaultNetworkAcls | None = None
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)
-class ContainerRegistry(Element):
+class ContainerRegistry(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_container_registry"
-    name: str
-    resource_group_name: str
-    location: str
     sku: Literal["Basic", "Standard", "Premium"] = "Basic"
     admin_enabled: bool = False
     public_network_access_enabled: bool | None = None
@@ -95,7 +84,6 @@ class ContainerRegistry(Element):
     data_endpoint_enabled: bool | None = None
     retention_policy_in_days: int | None = None
     zone_redundancy_enabled: bool | None = None
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)

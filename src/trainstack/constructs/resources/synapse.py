@@ -6,15 +6,12 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from trainstack.constructs.resources.common import Identity
-from trainstack.constructs.resources.element import Block, Element
+from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
 @dataclass(frozen=True, kw_only=True)
-class SynapseWorkspace(Element):
+class SynapseWorkspace(AzureResource):
     terraform_type: ClassVar[str] = "azurerm_synapse_workspace"
-    name: str
-    resource_group_name: str
-    location: str
     storage_data_lake_gen2_filesystem_id: str
     identity: Identity
     azuread_authentication_only: bool = True  # no SQL password anywhere
@@ -22,7 +19,6 @@ class SynapseWorkspace(Element):
     # only with a managed virtual network: outbound data only to approved tenants
     data_exfiltration_protection_enabled: bool | None = None
     public_network_access_enabled: bool
-    tags: dict[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,21 +18,21 @@ def _meta_present(ctx: RuleContext) -> Iterator[tuple[str, str]]:
                    "(or restore the comment)")
 
 
-@stack_rule("TS-META-002", "The metadata's fields are present and well-formed",
-            "a missing or malformed field would silently turn off the rules that need it",
-            "error")
-def _meta_fields(ctx: RuleContext) -> Iterator[tuple[str, str]]:
-    for problem in ctx.stack.meta.problems:
-        yield "", problem
+def _metadata_problems(rule_id: str, what: str, why: str, problems: str) -> None:
+    """A rule that reports each problem the metadata reader listed under ``problems``."""
+    def check(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+        for problem in getattr(ctx.stack.meta, problems):
+            yield "", problem
+    stack_rule(rule_id, what, why, "error")(check)
 
 
-@stack_rule("TS-META-003", "Suppressions in the stack follow the profile's rules",
-            "a suppression added to the JSON by hand is held to the rules of one in a profile: "
-            "a rule id, a resource address, a reason of 10 characters or more; findings about "
-            "validation itself cannot be suppressed", "error")
-def _meta_suppressions(ctx: RuleContext) -> Iterator[tuple[str, str]]:
-    for problem in ctx.stack.meta.refused:
-        yield "", problem
+_metadata_problems("TS-META-002", "The metadata's fields are present and well-formed",
+                   "a missing or malformed field would silently turn off the rules that need "
+                   "it", "problems")
+_metadata_problems("TS-META-003", "Suppressions in the stack follow the profile's rules",
+                   "a suppression added to the JSON by hand is held to the rules of one in a "
+                   "profile: a rule id, a resource address, a reason of 10 characters or more; "
+                   "findings about validation itself cannot be suppressed", "refused")
 
 
 @stack_rule("TS-META-004", "Validation reads every file terraform reads in the stack folder",
