@@ -138,6 +138,8 @@ def test_every_stored_output_has_a_case():
                 | {f"stacks/{p.stem}/cdk.tf.json" for p in PROFILES}
                 | {f"shapes/{p.stem}/cdk.tf.json" for p in SHAPES}
                 | {f"profiles/{p.name}" for p in SHAPES}
+                | {f"cases/{c[0]}.json" for c in SELECT_CASES}
+                | {f"cases/{c[0]}.err" for c in ERROR_CASES}
                 | {"stacks/manifest.json", "profile.schema.json"}
                 | {f"reports/report.{ext}" for ext in REPORTS.values()})
     stored = {str(p.relative_to(GOLDEN)) for p in GOLDEN.rglob("*") if p.is_file()}
@@ -211,3 +213,109 @@ def test_many_stacks_through_several_engine_apps_are_the_same(tmp_path, monkeypa
     assert (out / "manifest.json").read_bytes() == \
         (GOLDEN / "stacks" / "manifest.json").read_bytes()
     assert not list(out.glob(".trainstack-part-*"))
+
+
+# Selection cases beyond the bundled profiles: every budget step, the AI services variants,
+# pinned sizes and located errors. (case id, profile body below the common head).
+CASE_HEAD = """\
+apiVersion: trainstack/v1
+kind: WorkloadProfile
+name: case
+region: westeurope
+"""
+TABULAR = "problem:\n  predicts: x\n  task: classification\ndata:\n  size_gb: 2\n"
+SELECT_CASES = [
+    ("ai-free-tier", "problem:\n  predicts: x\n  task: ocr\n  prebuilt_ok: true\n"
+     "data:\n  modality: document\n  size_gb: 1\nconstraints:\n  free_tier: true\n"
+     "deploy:\n  requests_per_month: 5000\n"),
+    ("ai-custom-vision", "problem:\n  predicts: x\n  task: image-classification\n"
+     "  prebuilt_ok: true\n  custom_labels: true\ndata:\n  modality: image\n  size_gb: 3\n"
+     "deploy:\n  requests_per_month: 250000\n"),
+    ("ai-no-requests", "problem:\n  predicts: x\n  task: sentiment-analysis\n"
+     "  prebuilt_ok: true\ndata:\n  modality: text\n  size_gb: 1\n"),
+    ("ai-over-budget", "problem:\n  predicts: x\n  task: translation\n  prebuilt_ok: true\n"
+     "data:\n  modality: text\n  size_gb: 1\ndeploy:\n  requests_per_month: 900000000\n"
+     "constraints:\n  monthly_budget_usd: 10\n"),
+    ("ai-no-expertise", "problem:\n  predicts: x\n  task: speech-to-text\n"
+     "data:\n  modality: audio\n  size_gb: 1\nteam:\n  ml_expertise: none\n"),
+    ("aml-over-budget-relax", TABULAR + "training:\n  framework: sklearn\n  max_hours: 10\n"
+     "  runs_per_month: 30\nteam:\n  prefers: [ui]\n"
+     "constraints:\n  monthly_budget_usd: 60\n  allow_low_priority: false\n"),
+    ("aml-over-budget-one-run", TABULAR + "training:\n  framework: sklearn\n  max_hours: 5\n"
+     "  runs_per_month: 30\nenvironment: prod\nconstraints:\n  monthly_budget_usd: 2\n"),
+    ("aml-fewer-trials", TABULAR + "training:\n  framework: sklearn\n  concurrent_trials: 8\n"
+     "  max_hours: 4\n  runs_per_month: 20\nconstraints:\n  monthly_budget_usd: 12\n"),
+    ("aml-prod-low-priority", TABULAR + "environment: prod\ntraining:\n  framework: sklearn\n"
+     "  max_hours: 4\n  runs_per_month: 20\nconstraints:\n  monthly_budget_usd: 3\n"),
+    ("aml-cheaper-family", TABULAR + "training:\n  framework: sklearn\n  max_hours: 8\n"
+     "  runs_per_month: 30\nconstraints:\n  monthly_budget_usd: 30\n"
+     "  allow_low_priority: false\n"),
+    ("aml-pinned-short", TABULAR.replace("size_gb: 2", "size_gb: 30")
+     + "training:\n  framework: sklearn\noverrides:\n  training_vm_size: Standard_D2s_v3\n"),
+    ("aml-gpu-tabular", TABULAR.replace("size_gb: 2", "size_gb: 40")
+     + "training:\n  framework: xgboost\n  max_hours: 6\n"),
+    ("aml-multi-node", "problem:\n  predicts: x\n  task: text-generation\n"
+     "data:\n  modality: text\n  size_gb: 20\ntraining:\n  framework: transformers\n"
+     "  distributed: true\n  nodes: 2\n  model_size: large\n"),
+    ("aml-region-override", TABULAR + "training:\n  framework: sklearn\n"
+     "overrides:\n  region: northeurope\n"),
+    ("synapse-pinned-gpu", "problem:\n  predicts: x\n  task: image-classification\n"
+     "data:\n  modality: image\n  size_gb: 10\ntraining:\n  framework: pytorch\n"
+     "overrides:\n  service: synapse\n"),
+    ("synapse-over-budget", "problem:\n  predicts: x\n  task: forecasting\n"
+     "data:\n  modality: timeseries\n  size_gb: 400\n  needs_distributed_prep: true\n"
+     "training:\n  framework: spark-mllib\n  max_hours: 5\n  runs_per_month: 30\n"
+     "team:\n  prefers: [sql]\nconstraints:\n  monthly_budget_usd: 50\n"),
+    ("databricks-spot-for-budget", "problem:\n  predicts: x\n  task: classification\n"
+     "data:\n  size_gb: 700\n  needs_distributed_prep: true\nenvironment: prod\n"
+     "training:\n  framework: spark-mllib\n  max_hours: 3\n  runs_per_month: 12\n"
+     "constraints:\n  monthly_budget_usd: 1500\n"),
+    ("databricks-full-control", TABULAR.replace("size_gb: 2", "size_gb: 150")
+     + "training:\n  framework: spark-mllib\nteam:\n  prefers: [full-control]\n"),
+    ("aml-synapse-team-gpu", "problem:\n  predicts: x\n  task: object-detection\n"
+     "data:\n  modality: image\n  size_gb: 80\ntraining:\n  framework: pytorch\n"
+     "team:\n  existing_platform: synapse\n"),
+]
+ERROR_CASES = [
+    ("unknown-size-hint", TABULAR + "overrides:\n  training_vm_size: Standard_D4s_v33\n"),
+    ("unknown-size-no-hint", TABULAR + "overrides:\n  training_vm_size: "
+     "Standard_Xyzzy_Plugh_Frobozz_1234567\n"),
+    ("retired-size", TABULAR + "overrides:\n  training_vm_size: Standard_NC6s_v3\n"),
+    ("size-not-in-region", TABULAR + "overrides:\n  training_vm_size: Standard_G1\n"
+     "region: northeurope\n"),
+    ("no-gpu-in-region", "problem:\n  predicts: x\n  task: text-generation\n"
+     "data:\n  modality: text\n  size_gb: 2\ntraining:\n  framework: transformers\n"
+     "  distributed: true\n  nodes: 4\n  model_size: large\nregion: centralus\n"),
+    ("region-without-prices", TABULAR.replace("size_gb: 2", "size_gb: 1")
+     + "region: brazilsouth\n"),
+    ("not-prebuilt", "problem:\n  predicts: x\n  task: regression\ndata:\n  size_gb: 1\n"
+     "overrides:\n  service: ai-services\n"),
+    ("beyond-one-node-pinned", TABULAR.replace("size_gb: 2", "size_gb: 150")
+     + "overrides:\n  service: azure-ml\n"),
+]
+
+
+def _case_text(body: str) -> str:
+    head = CASE_HEAD
+    for line in body.splitlines():  # a top-level key in the body replaces the head's
+        if line.startswith(("region:", "environment:")):
+            head = "\n".join(h for h in head.splitlines()
+                             if not h.startswith(line.split(":")[0] + ":")) + "\n"
+    return head + body
+
+
+@pytest.mark.parametrize("case", SELECT_CASES, ids=lambda c: c[0])
+def test_selection_case(capsys, tmp_path, case):
+    path = tmp_path / "case.yaml"
+    path.write_text(_case_text(case[1]))
+    _compare(GOLDEN / "cases" / f"{case[0]}.json", _select_stdout(capsys, path))
+
+
+@pytest.mark.parametrize("case", ERROR_CASES, ids=lambda c: c[0])
+def test_selection_error_case(capsys, tmp_path, case):
+    path = tmp_path / "case.yaml"
+    path.write_text(_case_text(case[1]))
+    code = main(["select", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    _compare(GOLDEN / "cases" / f"{case[0]}.err", err.replace(str(path), "case.yaml").encode())

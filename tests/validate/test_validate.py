@@ -464,3 +464,106 @@ def test_a_rule_that_does_not_apply_is_not_counted(documents):
     assert not [e for e in public.evaluations if e[1] == "TS-SEC-011"]
     private = run(copy.deepcopy(documents["fraud-private"]), "fraud-private")
     assert len([e for e in private.evaluations if e[1] == "TS-SEC-011"]) == 4
+
+
+# -- --terraform against a stand-in terraform binary on PATH -----------------------------------
+
+FAKE_TERRAFORM = """#!/bin/sh
+echo "$@" >> "$FAKE_LOG"
+case "$1" in
+  init)
+    cp cdk.tf.json "$FAKE_COPY"
+    printf '%b' "$FAKE_INIT_STDERR" >&2
+    exit "$FAKE_INIT_RC" ;;
+  validate)
+    printf '%b' "$FAKE_VALIDATE_STDOUT"
+    printf '%b' "$FAKE_VALIDATE_STDERR" >&2
+    exit 1 ;;
+esac
+"""
+
+
+@pytest.fixture
+def fake_terraform(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "terraform"
+    exe.write_text(FAKE_TERRAFORM)
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    env = {"FAKE_LOG": tmp_path / "log", "FAKE_COPY": tmp_path / "copy.json",
+           "FAKE_INIT_RC": "0", "FAKE_INIT_STDERR": "", "FAKE_VALIDATE_STDOUT": "",
+           "FAKE_VALIDATE_STDERR": ""}
+
+    def configure(**values: str) -> Path:
+        for key, value in {**env, **values}.items():
+            monkeypatch.setenv(key, str(value))
+        return tmp_path
+    return configure
+
+
+def _terraform_run(documents):
+    from trainstack.validate.terraform import run_terraform
+
+    stack = Stack.from_document("churn", str(GOLDEN / "churn" / "cdk.tf.json"),
+                                documents["churn"])
+    notes: list[str] = []
+    return run_terraform(stack, notes), notes
+
+
+def test_terraform_runs_init_then_validate_on_a_copy_of_the_stack(fake_terraform, documents):
+    diagnostics = {"valid": False, "diagnostics": [
+        {"severity": "error", "summary": "Unsupported argument", "detail": "An argument named "
+         "\"x\" is not expected here.", "address": "azurerm_key_vault.key_vault"},
+        {"severity": "warning", "summary": "Deprecated", "detail": ""},
+    ]}
+    tmp = fake_terraform(FAKE_VALIDATE_STDOUT=json.dumps(diagnostics))
+    findings, notes = _terraform_run(documents)
+    assert (tmp / "log").read_text().splitlines() == [
+        "init -backend=false -input=false -no-color", "validate -json -no-color"]
+    assert (tmp / "copy.json").read_bytes() == (GOLDEN / "churn" / "cdk.tf.json").read_bytes()
+    assert notes == []
+    assert [(f.rule, f.level, f.stack, f.resource, f.message, f.source) for f in findings] == [
+        ("TS-TF-001", "error", "churn", "azurerm_key_vault.key_vault",
+         'Unsupported argument: An argument named "x" is not expected here.', "terraform"),
+        ("TS-TF-001", "warning", "churn", "", "Deprecated", "terraform"),
+    ]
+
+
+def test_terraform_without_diagnostics_finds_nothing(fake_terraform, documents):
+    fake_terraform(FAKE_VALIDATE_STDOUT=json.dumps({"valid": True, "diagnostics": []}))
+    assert _terraform_run(documents) == ([], [])
+
+
+@pytest.mark.parametrize("stderr, reason", [
+    ("Initializing...\\n\\nError: Failed to query available provider packages\\n",
+     "Error: Failed to query available provider packages"),
+    ("Initializing...\\n  Failed to install provider\\n", "Failed to install provider"),
+    ("something else\\n", "terraform init failed"),
+])
+def test_terraform_init_failure_is_a_note_naming_the_reason(fake_terraform, documents, stderr,
+                                                            reason):
+    tmp = fake_terraform(FAKE_INIT_RC="1", FAKE_INIT_STDERR=stderr)
+    findings, notes = _terraform_run(documents)
+    assert findings == []
+    assert notes == [f"--terraform: churn: the providers could not be installed ({reason}); "
+                     "`terraform validate` did not run - the TS-SCHEMA rules checked the stack "
+                     "against the packaged provider schemas instead"]
+    assert (tmp / "log").read_text().splitlines() == ["init -backend=false -input=false -no-color"]
+
+
+@pytest.mark.parametrize("stderr, message", [("boom: no json\\n", "boom: no json"),
+                                             ("", "validate failed")])
+def test_terraform_validate_without_json_is_a_finding(fake_terraform, documents, stderr,
+                                                      message):
+    fake_terraform(FAKE_VALIDATE_STDOUT="not json", FAKE_VALIDATE_STDERR=stderr)
+    (finding,), notes = _terraform_run(documents)
+    assert (finding.rule, finding.level, finding.resource, finding.message, finding.source) == \
+        ("TS-TF-001", "error", "", message, "terraform")
+    assert notes == []
+
+
+def test_terraform_not_on_path_is_a_note(monkeypatch, documents, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert _terraform_run(documents) == ([], [
+        "--terraform: terraform is not on PATH; skipped `terraform validate`"])
