@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/select_bench.py [--seconds S]
 
-Workload: every decision-table scenario (tests/test_decision_table.py) in every
+Workload: every decision-table scenario (tests/select/test_decision_table.py) in every
 catalog region (16), i.e. all four services, CPU and GPU ladders, budgets and
 overrides, against the real catalog (11,452 rows). Profiles are parsed once;
 what is timed is `select()` alone, after one warm-up pass that builds the
@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests"))  # conftest
+sys.path.insert(0, str(ROOT / "tests" / "select"))
 
 from test_decision_table import TABLE, profile  # noqa: E402
 
