@@ -198,22 +198,6 @@ def test_validation_report_of_the_stored_stacks(tmp_path, capsys, monkeypatch, f
     _compare(GOLDEN / "reports" / f"report.{REPORTS[fmt]}", capsys.readouterr().out.encode())
 
 
-@pytest.mark.node
-def test_many_stacks_through_several_engine_apps_are_the_same(tmp_path, monkeypatch):
-    """Past STACKS_PER_APP the engine runs several apps and trainstack merges their
-    manifests: the stacks and the manifest are the stored ones all the same."""
-    from trainstack.constructs import engine
-
-    monkeypatch.setattr(engine, "STACKS_PER_APP", 3)  # 8 profiles: apps of 3, 3 and 2
-    out = tmp_path / "cdktf.out"
-    assert main(["synth", *map(str, PROFILES), "--out", str(out), "--quiet"]) == 0
-    for path in PROFILES:
-        rel = Path("stacks") / path.stem / "cdk.tf.json"
-        assert (out / rel).read_bytes() == (GOLDEN / rel).read_bytes(), rel
-    assert (out / "manifest.json").read_bytes() == \
-        (GOLDEN / "stacks" / "manifest.json").read_bytes()
-    assert not list(out.glob(".trainstack-part-*"))
-
 
 # Selection cases beyond the bundled profiles: every budget step, the AI services variants,
 # pinned sizes and located errors. (case id, profile body below the common head).

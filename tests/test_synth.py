@@ -433,3 +433,16 @@ def test_synth_without_node_is_a_clear_error(monkeypatch):
     with pytest.raises(SynthError) as info:
         load_engine("cdktf")
     assert "needs Node.js" in str(info.value)
+
+
+def test_a_bug_building_a_stack_is_a_bug_not_an_engine_failure(tmp_path, monkeypatch):
+    """Stack specs are built while the engine renders; an exception there is trainstack's
+    (exit 3 from the CLI), not reported as the engine's failure (exit 2)."""
+    import trainstack.synth as synth_module
+
+    def broken(self, settings):
+        raise KeyError("a bug")
+    monkeypatch.setattr(synth_module.Planned, "spec", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        synth(PROFILES[:1], tmp_path / "out", Settings())
+    assert not (tmp_path / "out").exists()

@@ -32,6 +32,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from trainstack.catalog.vm import COLUMNS
+
 OUT_DIR = Path(__file__).resolve().parents[1] / "src" / "trainstack" / "catalog" / "data"
 
 REGIONS = (
@@ -206,7 +208,8 @@ def main(raw_dir: str, out_dir: Path = OUT_DIR) -> int:
                 "spec_source": "skypilot-v6" if size in v6_sizes else "skypilot-v5-aml",
             })
     out_dir.mkdir(parents=True, exist_ok=True)
-    fields = list(rows[0])
+    fields = list(COLUMNS)  # the one CSV schema (trainstack/catalog/vm.py)
+    assert list(rows[0]) == fields, "build_catalog writes every column of the schema, in order"
     with (out_dir / "vm_sizes.csv").open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
         w.writeheader()

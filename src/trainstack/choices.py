@@ -2,7 +2,8 @@
 
 Light on purpose (no pydantic, no engine): the CLI derives its choices from these at
 start-up, and the models (settings, packs, reports) are typed with the same Literals, so
-a value added in one place is offered everywhere (tests/test_cli.py keeps them equal).
+a value added in one place is offered everywhere (tests/cli/test_cli.py keeps them
+equal).
 """
 
 from __future__ import annotations

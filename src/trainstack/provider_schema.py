@@ -80,7 +80,8 @@ def check_provider(provider: str, body: dict[str, Any]) -> list[Problem]:
 
 
 def check_block(schema: dict[str, Any], body: Any, path: str, *, top: bool = False) -> list[Problem]:
-    """Problems of one block against its schema: unknown, missing, mistyped or misnested arguments."""
+    """Problems of one block against its schema: unknown, missing, mistyped or misnested
+    arguments."""
     if not isinstance(body, dict):
         return [Problem(path, f"must be a block (object), got {_kind(body)}", "nesting")]
     problems: list[Problem] = []

@@ -86,7 +86,7 @@ class Settings(BaseModel):
             "container_name": env.get("TRAINSTACK_STATE_CONTAINER", "tfstate"),
             "name_salt": env.get("TRAINSTACK_NAME_SALT", ""),
             "engine": env.get("TRAINSTACK_ENGINE", "cdktf"),
-            "catalog_dir": env.get("TRAINSTACK_CATALOG_DIR") or str(default_catalog_dir(env)),
+            "catalog_dir": str(catalog_dir_from_env(env)),
             "debug": "1" if env.get("TRAINSTACK_DEBUG") else "",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -109,6 +109,13 @@ class Settings(BaseModel):
                   f"{re.sub(r'^Value error, ', '', e['msg'])} (got {e['input']!r})"
                   for e in exc.errors())
             ) from None
+
+
+def catalog_dir_from_env(env: Mapping[str, str] | None = None) -> Path:
+    """TRAINSTACK_CATALOG_DIR, else the user cache: read on its own, so that loading the
+    catalog does not depend on the other settings being valid."""
+    env = os.environ if env is None else env
+    return Path(env.get("TRAINSTACK_CATALOG_DIR") or default_catalog_dir(env))
 
 
 def default_catalog_dir(env: Mapping[str, str]) -> Path:

@@ -10,6 +10,7 @@ not write (terraform state, plans, hand-written .tf.json) are kept (outdir.py).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,12 +158,25 @@ def _replace_output(planned: list[Planned], outdir: Path, settings: Settings) ->
     return kept
 
 
+class _BuildFailed(Exception):
+    """Building a stack spec failed (carried through the engine as its cause)."""
+
+
 def _render(planned: list[Planned], staging: Path, settings: Settings) -> None:
     """The engine writes the stacks into ``staging``; its failures become SynthErrors."""
     from trainstack.constructs import engine
 
+    def specs() -> Iterator[StackSpec]:
+        for p in planned:
+            try:
+                yield p.spec(settings)
+            except Exception as exc:  # trainstack's own code: a bug, not the engine's
+                raise _BuildFailed from exc
+
     try:
-        engine.synth((p.spec(settings) for p in planned), staging, settings.engine)
+        engine.synth(specs(), staging, settings.engine)
+    except _BuildFailed as exc:
+        raise exc.__cause__ from None  # exit 3 as any bug (TRAINSTACK_DEBUG shows where)
     except (SynthError, OSError):
         raise
     except Exception as exc:  # jsii reports the engine's errors (a full disk too) this way

@@ -207,3 +207,27 @@ def test_a_refreshed_catalog_is_preferred_and_the_package_is_never_written(tmp_p
     write_catalog(rows, load_catalog().sources, tmp_path, "2026-11-29")
     assert catalog_source(tmp_path) == tmp_path
     assert read_catalog(catalog_source(tmp_path)).rows == rows
+
+
+def test_a_refresh_of_another_packaged_catalog_is_not_used(tmp_path: Path):
+    """After an upgrade the packaged catalog differs from the one a refresh started from:
+    the refreshed copy is ignored rather than hiding new sizes and flags."""
+    from trainstack.catalog.refresh import write_catalog
+    from trainstack.catalog.vm import REFRESHED_FROM, catalog_source
+
+    write_catalog(load_catalog().rows, load_catalog().sources, tmp_path, "2026-11-29")
+    assert catalog_source(tmp_path) == tmp_path
+    (tmp_path / REFRESHED_FROM).write_text('{"sha256": "an older package"}\n')
+    assert catalog_source(tmp_path).name == "data"
+    (tmp_path / REFRESHED_FROM).unlink()  # a refresh killed before its last file
+    assert catalog_source(tmp_path).name == "data"
+
+
+def test_a_broken_refreshed_catalog_is_an_error_naming_the_folder(tmp_path: Path):
+    from trainstack.catalog.vm import read_catalog
+    from trainstack.errors import TrainstackError
+
+    (tmp_path / "vm_sizes.csv").write_text("vm_size,region\n")
+    (tmp_path / "sources.json").write_text("{}")
+    with pytest.raises(TrainstackError, match=f"{tmp_path}: not a readable trainstack catalog"):
+        read_catalog(tmp_path)

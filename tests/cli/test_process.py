@@ -140,3 +140,13 @@ def test_synth_exit_0_writes_the_stored_stacks(tmp_path):
     for path in PROFILES:
         rel = Path("stacks") / path.stem / "cdk.tf.json"
         assert (tmp_path / "o" / rel).read_bytes() == (GOLDEN / rel).read_bytes()
+
+
+def test_select_and_catalog_do_not_need_valid_synth_settings():
+    """Settings for synth (state backend, engine) are checked where they are used; a bad
+    one does not stop `select` or `catalog`."""
+    env = {"TRAINSTACK_STATE_BACKEND": "azurerm", "TRAINSTACK_ENGINE": "bogus"}
+    assert trainstack("select", str(PROFILES[0]), env=env).returncode == 0
+    assert trainstack("catalog", "show", "Standard_D4s_v3", env=env).returncode == 0
+    done = trainstack("synth", str(PROFILES[0]), "--out", "/tmp/never-written", env=env)
+    assert done.returncode == 2 and "settings:" in done.stderr

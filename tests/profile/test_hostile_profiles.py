@@ -379,14 +379,29 @@ def test_state_settings_from_the_environment_are_azure_names():
 
 
 @pytest.mark.parametrize("nesting", ["[" * 130_000 + "]" * 130_000, "[" * 999 + "]" * 999,
-                                     "{a: " * 60_000 + "1" + "}" * 60_000],
-                         ids=["130k-brackets", "999-brackets", "60k-braces"])
+                                     "{a: " * 60_000 + "1" + "}" * 60_000,
+                                     "\n  " + "- " * 100_000 + "x", "\n  " + "- " * 1500 + "x"],
+                         ids=["130k-brackets", "999-brackets", "60k-braces", "100k-entries",
+                              "1500-entries"])
 def test_deep_nesting_never_crashes_the_parser(tmp_path, nesting):
     """The C parser composes nested collections recursively and would overflow its stack;
-    text with many brackets goes to the pure parser (yaml_reader.C_PARSER_MAX_BRACKETS).
+    text with many nesting indicators goes to the pure parser
+    (yaml_reader.C_PARSER_MAX_INDICATORS).
     A real process, so a crash would show as a signal, not take the test run down."""
     path = tmp_path / "p.yaml"
     path.write_text((MINIMAL + "x: " + nesting + "\n")[:PROFILE_MAX_BYTES])
     done = _process("select", str(path))
     assert done.returncode == 2, (done.returncode, done.stderr[-300:])
     assert "nest" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("directive", ["%YAML 1.1", "%YAML 1.0", "%YAML 2.0"])
+def test_only_yaml_1_2(directive):
+    """Under YAML 1.1 `yes` would be a boolean and 0777 octal: profiles are YAML 1.2."""
+    with pytest.raises(ProfileError, match="p.yaml:1: YAML syntax error: trainstack reads "
+                                           "YAML 1.2"):
+        parse_profile(f"{directive}\n---\n" + MINIMAL, "p.yaml")
+
+
+def test_a_yaml_1_2_directive_is_fine():
+    assert parse_profile("%YAML 1.2\n---\n" + MINIMAL, "p.yaml").name == "demo"

@@ -448,15 +448,17 @@ def test_rules_read_nothing_themselves():
         assert not (names | called) & loaders, (path.name, (names | called) & loaders)
 
 
-def test_a_rule_that_cannot_judge_a_reference_says_so(documents):
-    """An expression where a rule expects a literal is 'unknown': no finding, a note."""
+def test_a_rule_that_cannot_judge_a_reference_fails_closed(documents):
+    """An expression where a rule expects a literal is 'unknown': a finding at the rule's
+    level (an error for TS-SEC-004) that says it cannot be shown to hold."""
     doc = copy.deepcopy(documents["churn"])
     doc["resource"]["azurerm_key_vault"]["key_vault"]["purge_protection_enabled"] = \
         "${azurerm_resource_group.rg.managed_by}"
     report = run(doc, "churn")
-    assert not [f for f in report.findings if f.rule == "TS-SEC-004"]
-    assert any(n.startswith("TS-SEC-004 churn/azurerm_key_vault.key_vault: not judged")
-               for n in report.notes)
+    (f,) = [f for f in report.findings if f.rule == "TS-SEC-004"]
+    assert (f.level, f.resource) == ("error", "azurerm_key_vault.key_vault") and report.failed
+    assert f.message == ("purge_protection_enabled is '${azurerm_resource_group.rg.managed_by}'"
+                         ", known only when terraform applies: cannot be shown to meet the rule")
 
 
 def test_a_rule_that_does_not_apply_is_not_counted(documents):

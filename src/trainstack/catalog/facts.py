@@ -25,7 +25,8 @@ class Facts:
 
 @functools.cache
 def load_facts() -> Facts:
-    """The packaged catalog and service facts, read once per process on first use."""
+    """The catalog (a refreshed copy when there is one, else the packaged one) and the
+    service facts, read once per process on first use."""
     return Facts(vms=load_catalog(), services=load_services())
 
 

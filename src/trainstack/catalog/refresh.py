@@ -30,7 +30,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from trainstack.atomic import write_atomic
-from trainstack.catalog.vm import COLUMNS, Catalog, VmSize, csv_row
+from trainstack.catalog.vm import (
+    COLUMNS,
+    REFRESHED_FROM,
+    Catalog,
+    VmSize,
+    csv_row,
+    packaged_fingerprint,
+)
 from trainstack.errors import TrainstackError
 from trainstack.limits import (
     NUMBER_MAX_CHARS,
@@ -285,6 +292,9 @@ def write_catalog(rows: Iterable[VmSize], sources: dict, out_dir: Path, date: st
     write_atomic(out_dir / "sources.json", json.dumps(sources, indent=2, sort_keys=True) + "\n",
                  what="catalog sources")
     write_atomic(out_dir / "vm_sizes.csv", buffer.getvalue(), what="catalog")
+    # last: only a complete refresh, of the catalog this trainstack packages, is read
+    write_atomic(out_dir / REFRESHED_FROM, json.dumps({"sha256": packaged_fingerprint()}) + "\n",
+                 what="catalog marker")
     return out_dir / "vm_sizes.csv"
 
 

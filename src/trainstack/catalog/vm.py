@@ -133,7 +133,8 @@ def _parse_rows(lines: Iterable[str]) -> tuple[VmSize, ...]:
 
 
 def csv_row(r: VmSize) -> list[str | int]:
-    """One VmSize as a row of COLUMNS: numbers in their shortest form, all their digits."""
+    """One VmSize as a row of COLUMNS: numbers in their shortest form (12 significant
+    digits; ``:g`` would keep 6, and retail prices have more)."""
     return [r.vm_size, r.region, r.vcpus, _number(r.memory_gib), r.gpus, r.gpu_model,
             _number(r.gpu_memory_gib), r.family, int(r.aml), int(r.retired),
             _number(r.hourly_usd),
@@ -142,7 +143,7 @@ def csv_row(r: VmSize) -> list[str | int]:
 
 
 def _number(value: float) -> str:
-    """5700.0 -> "5700", 107.0928 -> "107.0928" (``:g`` would round to six digits)."""
+    """5700.0 -> "5700", 107.0928 -> "107.0928" (``:g`` would round to 107.093)."""
     return f"{value:.12g}"
 
 
@@ -156,23 +157,49 @@ def load_catalog() -> Catalog:
     """The catalog, read once per process on first use: the copy `catalog refresh` wrote
     (TRAINSTACK_CATALOG_DIR, by default the user cache) when there is one, else the one
     packaged with trainstack."""
-    from trainstack.settings import Settings
+    from trainstack.settings import catalog_dir_from_env
 
-    return read_catalog(catalog_source(Settings.current().catalog_dir))
+    return read_catalog(catalog_source(catalog_dir_from_env()))
+
+
+REFRESHED_FROM = "refreshed-from.json"  # which packaged catalog a refresh started from
+
+
+def packaged_fingerprint() -> str:
+    """The SHA-256 of the packaged vm_sizes.csv: a refresh records it, and a refreshed copy
+    is used only while trainstack packages the same catalog (an upgrade brings new sizes,
+    flags and specs that an older refresh does not have)."""
+    import hashlib
+
+    data = resources.files("trainstack.catalog") / "data" / "vm_sizes.csv"
+    return hashlib.sha256(data.read_bytes()).hexdigest()
 
 
 def catalog_source(refreshed: Path) -> Traversable:
-    """Where the catalog is read from: ``refreshed`` when it holds both files."""
-    if (refreshed / "vm_sizes.csv").is_file() and (refreshed / "sources.json").is_file():
+    """Where the catalog is read from: ``refreshed`` when a complete refresh of the
+    packaged catalog is there, else the packaged one."""
+    try:
+        marker = json.loads((refreshed / REFRESHED_FROM).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        marker = None
+    if (isinstance(marker, dict) and marker.get("sha256") == packaged_fingerprint()
+            and (refreshed / "vm_sizes.csv").is_file() and (refreshed / "sources.json").is_file()):
         return refreshed
     return resources.files("trainstack.catalog") / "data"
 
 
 def read_catalog(data: Traversable) -> Catalog:
-    """vm_sizes.csv and sources.json of one folder, checked against each other."""
-    with (data / "vm_sizes.csv").open(newline="", encoding="utf-8") as fh:
-        rows = _parse_rows(fh)
-    sources = json.loads((data / "sources.json").read_text(encoding="utf-8"))
+    """vm_sizes.csv and sources.json of one folder, checked against each other; a folder
+    that does not hold a catalog is an error naming it."""
+    from trainstack.errors import TrainstackError
+
+    try:
+        with (data / "vm_sizes.csv").open(newline="", encoding="utf-8") as fh:
+            rows = _parse_rows(fh)
+        sources = json.loads((data / "sources.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, IndexError, StopIteration) as exc:
+        raise TrainstackError(f"{data}: not a readable trainstack catalog ({exc}); run "
+                              "`trainstack catalog refresh` again or delete the folder") from None
     check_sources(rows, sources, str(data))
     return Catalog(rows=rows, sources=sources)
 

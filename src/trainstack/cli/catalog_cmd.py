@@ -84,4 +84,4 @@ def catalog_refresh(
     output.note(f"wrote {path}")
     if out is not None and out != Settings.current().catalog_dir:
         output.note(f"trainstack reads a refreshed catalog from {Settings.current().catalog_dir}"
-                    " (TRAINSTACK_CATALOG_DIR); copy both files there to use these prices")
+                    " (TRAINSTACK_CATALOG_DIR); point it at this folder to use these prices")

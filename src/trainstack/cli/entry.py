@@ -35,7 +35,10 @@ def console() -> None:
     from trainstack import interrupts
 
     interrupts.install()
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:  # between the command's end and the line below
+        code = INTERRUPTED
     interrupts.ignore_from_now()
     if interrupts.received() and code != INTERRUPTED:
         # the interrupt was swallowed inside the command (see interrupts.py)

@@ -10,8 +10,6 @@ through prebuilt provider bindings, which take 6-16 s and up to 1 GB to import.
 from __future__ import annotations
 
 import importlib
-import itertools
-import json
 import os
 import shutil
 import threading
@@ -76,87 +74,17 @@ def preload(name: str) -> threading.Thread:
 _preloading: dict[str, threading.Thread] = {}
 
 
-STACKS_PER_APP = 10  # the engine holds every construct of an app until it synthesizes
-
-
 def synth(specs: Iterable[StackSpec], outdir: Path, engine: str = "cdktf") -> None:
     """Render the stacks with the engine and write ``outdir/stacks/<name>/cdk.tf.json`` and
-    ``outdir/manifest.json``. The stacks go through engine apps of STACKS_PER_APP each,
-    taken from ``specs`` as they are needed, so memory stays flat however many there are;
-    several apps' manifests are merged into one, written as the engine writes it
-    (json-stable-stringify, two spaces)."""
+    ``outdir/manifest.json``. Each spec is built as its stack is rendered."""
     cdk = load_engine(engine)
     body_class = _body_class(cdk)
-    pending = iter(specs)
-    first = list(itertools.islice(pending, STACKS_PER_APP))
-    second = list(itertools.islice(pending, STACKS_PER_APP))
-    if not second:  # one app: the engine writes everything, manifest included
-        _synth_app(cdk, body_class, first, outdir)
-        return
-    more = iter(lambda: list(itertools.islice(pending, STACKS_PER_APP)), [])
-    merged: dict = {"stacks": {}}
-    for index, batch in enumerate(itertools.chain([first, second], more)):
-        part = outdir / f".trainstack-part-{index}"
-        manifest = _synth_app(cdk, body_class, batch, part)
-        (outdir / "stacks").mkdir(parents=True, exist_ok=True)
-        for name in manifest["stacks"]:
-            os.rename(part / "stacks" / name, outdir / "stacks" / name)
-        shutil.rmtree(part)
-        merged = {"stacks": {**merged["stacks"], **manifest["stacks"]},
-                  "version": manifest["version"]}
-    (outdir / "manifest.json").write_text(stable_stringify(merged), encoding="utf-8")
-
-
-def _synth_app(cdk: ModuleType, body_class: type, specs: list[StackSpec], outdir: Path) -> dict:
-    """One engine app for ``specs``, synthesized into ``outdir``; its manifest."""
     # stack_traces off: no JS stack trace captured per construct (time, and
     # nothing of it reaches the JSON).
     app = cdk.App(outdir=str(outdir), stack_traces=False)
-    made = [app]
     for spec in specs:
-        made += _render(cdk, app, spec, body_class)
+        _render(cdk, app, spec, body_class)
     app.synth()
-    _release(made)
-    return json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
-
-
-def _release(objects: list) -> None:
-    """Let node free a synthesized app. jsii keeps every object it ever handed to Python,
-    on both sides, for good ("we can never free the memory of JSII objects", jsii's
-    _reference_map.py): it cannot know who else holds them. trainstack made these and uses
-    none of them after synthesis, so it tells the kernel to drop them. Best effort: with a
-    jsii whose internals differ, memory simply is not released early."""
-    try:
-        from jsii import _reference_map
-        from jsii._runtime import kernel
-    except ImportError:
-        return
-    for obj in objects:
-        ref = getattr(obj, "__jsii_ref__", None)
-        if ref is None:
-            continue
-        try:
-            kernel.delete(ref)
-        except Exception:  # noqa: BLE001 - memory only; the output is already written
-            return
-        _reference_map._refs._refs.pop(ref.ref, None)
-
-
-def stable_stringify(value: object, level: int = 0) -> str:
-    """JSON as the engine writes its files (the json-stable-stringify package with two
-    spaces): sorted keys, and empty lists and objects broken over two lines. For the
-    manifest's values: text, lists and objects."""
-    indent = "\n" + "  " * level
-    if isinstance(value, dict):
-        items = [f'{indent}  {json.dumps(k, ensure_ascii=False)}: '
-                 f'{stable_stringify(value[k], level + 1)}' for k in sorted(value)]
-        return "{" + ",".join(items) + indent + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(f"{indent}  {stable_stringify(v, level + 1)}"
-                              for v in value) + indent + "]"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    raise TypeError(f"stable_stringify: {type(value).__name__} is not in a manifest")
 
 
 def _body_class(cdk: ModuleType) -> type:
@@ -209,9 +137,9 @@ def _body(spec: StackSpec) -> tuple[dict, dict]:
     return fragment, ({"overrides": overrides} if overrides else {})
 
 
-def _render(cdk: ModuleType, app: object, spec: StackSpec, body_class: type) -> list:
+def _render(cdk: ModuleType, app: object, spec: StackSpec, body_class: type) -> None:
     """One stack in a handful of engine calls: the stack, its ``terraform`` settings and
-    ``"//"`` comment as two overrides, the backend, and the body. Returns what it made."""
+    ``"//"`` comment as two overrides, the backend, and the body."""
     # Every value given to the engine goes through `literal`: strings are literal
     # unless trainstack wrote them as references (constructs/literal.py).
     from trainstack.constructs.literal import comment_value
@@ -228,7 +156,7 @@ def _render(cdk: ModuleType, app: object, spec: StackSpec, body_class: type) -> 
         comment["trainstack"] = comment_value(spec.metadata)
     stack.add_override("//", comment)
     if spec.backend.kind == "azurerm":
-        backend = cdk.AzurermBackend(stack, **tf(spec.backend.config))
+        cdk.AzurermBackend(stack, **tf(spec.backend.config))
     else:
-        backend = cdk.LocalBackend(stack, **tf(spec.backend.config))
-    return [stack, backend, body_class(stack, *_body(spec))]
+        cdk.LocalBackend(stack, **tf(spec.backend.config))
+    body_class(stack, *_body(spec))

@@ -27,7 +27,7 @@ from trainstack.limits import NUMBER_MAX_CHARS, PROFILE_MAX_DEPTH, PROFILE_MAX_N
 
 Path_ = tuple[str | int, ...]
 
-C_PARSER_MAX_BRACKETS = 1_000  # 10,000 nested brackets compose in C without harm
+C_PARSER_MAX_INDICATORS = 2_000  # 4,000 nested entries, 10,000 brackets compose in C
 _CORE = "tag:yaml.org,2002:"
 _SCALARS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
@@ -39,11 +39,13 @@ def read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
 
     # The C parser (ruamel.yaml.clib; same YAML 1.2 resolution) is ~10x faster than the
     # pure one, but composes nested collections recursively in C: 100,000 nested brackets
-    # crash it (stack overflow) where the pure parser raises RecursionError. Block-style
-    # nesting is bounded by indentation (~700 levels fit in a 256 KiB profile), so text
-    # with many brackets goes to the pure parser.
-    brackets = text.count("[") + text.count("{")
-    yaml = YAML(typ="safe", pure=brackets > C_PARSER_MAX_BRACKETS)
+    # or "- " entries crash it (stack overflow) where the pure parser raises
+    # RecursionError. Every level of nesting needs one of [ { - : ? (a flow bracket, a
+    # block entry, a key), so a text with few of them cannot nest deeply; others go to the
+    # pure parser.
+    indicators = sum(text.count(c) for c in "[{-:?")
+    yaml = YAML(typ="safe", pure=indicators > C_PARSER_MAX_INDICATORS)
+    _only_yaml_1_2(text, filename)
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
@@ -61,6 +63,17 @@ def read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
         return None, lines
     walker = _Walker(filename, yaml.constructor, lines)
     return walker.value(node, (), 0), lines
+
+
+def _only_yaml_1_2(text: str, filename: str) -> None:
+    """A ``%YAML 1.1`` directive would change what plain words mean (``yes`` a boolean,
+    ``0777`` octal); profiles are YAML 1.2."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("%YAML") and line.split()[1:2] != ["1.2"]:
+            raise ProfileError(f"{filename}:{number}: YAML syntax error: trainstack reads YAML "
+                               f"1.2 (got {line.strip()[:40]!r})")
+        if line.startswith("---") or (line and not line.startswith(("%", "#"))):
+            return  # directives come before the document
 
 
 def dotted(loc: Path_) -> str:

@@ -2,7 +2,8 @@
 
 Ids are stable: they appear in ``trainstack select`` output and users grep for
 them. ``Rule`` is the one list: the selector writes its members, docs/selection.md
-explains each (a test keeps the two equal), tests/test_select.py has a case per rule.
+explains each (a test keeps the two equal), tests/select/test_select.py has a case per
+rule.
 """
 
 from __future__ import annotations

@@ -100,8 +100,8 @@ def validate(stacks: list[Stack], pack: str | Pack, facts: Facts) -> Report:
 def _run(rule: Rule, ctx: RuleContext, res: Resource | None,
          report: Report) -> list[tuple[str, str, str]]:
     """(rule, resource, message) of one check, counted in the report; a rule that does not
-    apply is not counted, one that cannot judge a value says so in the report's notes, and
-    one that crashes gives a finding instead."""
+    apply is not counted, one that cannot judge a value gives a finding at its level saying
+    so (fail closed), and one that crashes gives a TS-ENGINE-001 finding."""
     address = res.address if res is not None else ""
     try:
         if res is None:
@@ -110,10 +110,9 @@ def _run(rule: Rule, ctx: RuleContext, res: Resource | None,
             out = [(rule.id, address, message) for message in rule.resource_check(res, ctx)]
     except NotApplicable:
         return []
-    except Unknown as exc:
-        out = []
-        report.notes.append(f"{rule.id} {ctx.stack.name}/{address or '-'}: not judged: {exc} "
-                            "is only known when terraform applies")
+    except Unknown as exc:  # fail closed: what cannot be shown to hold is a finding
+        out = [(rule.id, address, f"{exc}, known only when terraform applies: cannot be "
+                                  "shown to meet the rule")]
     except Exception as exc:  # a rule must never stop validation
         out = [(ENGINE_RULE, address, f"rule {rule.id} crashed: {type(exc).__name__}: {exc}")]
     report.checks_run += 1

@@ -1,5 +1,6 @@
 """The whole `trainstack validate` run: read the stacks, the rules of a pack, then checkov and
-terraform when asked, merged into one report (sorted, suppressions applied to all)."""
+terraform when asked, merged into one sorted report (the profile's suppressions apply to
+trainstack's and checkov's findings; terraform's cannot be suppressed)."""
 
 from __future__ import annotations
 

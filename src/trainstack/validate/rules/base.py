@@ -1,10 +1,10 @@
 """How a rule is declared: the registry, the two decorators, the "attribute must be" helper.
 
 A resource rule sees one resource and a ``RuleContext`` (the stack and the facts); a stack
-rule sees the context. Both yield messages. A check that cannot judge raises
-``NotApplicable`` (the rule does not concern this stack: not counted as a check) or
-``Unknown`` (the value is an expression only known at apply time: counted, and the report
-says what was not judged) instead of testing for ``${`` by hand.
+rule sees the context. Both yield messages. A check that cannot judge raises, before it
+yields anything, ``NotApplicable`` (the rule does not concern this stack: not counted as a
+check) or ``Unknown`` (the value is an expression only known at apply time: a finding at
+the rule's level says it cannot be shown to hold) instead of testing for ``${`` by hand.
 """
 
 from __future__ import annotations
