@@ -478,6 +478,8 @@ case "$1" in
     printf '%b' "$FAKE_INIT_STDERR" >&2
     exit "$FAKE_INIT_RC" ;;
   validate)
+    test -f cdk.tf.json || { echo "validate ran outside the stack's copy"; exit 1; }
+    sleep "${FAKE_VALIDATE_SLEEP:-0}"
     printf '%b' "$FAKE_VALIDATE_STDOUT"
     printf '%b' "$FAKE_VALIDATE_STDERR" >&2
     exit 1 ;;
@@ -541,6 +543,8 @@ def test_terraform_without_diagnostics_finds_nothing(fake_terraform, documents):
     ("Initializing...\\n\\nError: Failed to query available provider packages\\n",
      "Error: Failed to query available provider packages"),
     ("Initializing...\\n  Failed to install provider\\n", "Failed to install provider"),
+    ("Initializing...\\nError: Invalid provider registry host\\n",
+     "Error: Invalid provider registry host"),
     ("something else\\n", "terraform init failed"),
 ])
 def test_terraform_init_failure_is_a_note_naming_the_reason(fake_terraform, documents, stderr,
@@ -569,3 +573,15 @@ def test_terraform_not_on_path_is_a_note(monkeypatch, documents, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert _terraform_run(documents) == ([], [
         "--terraform: terraform is not on PATH; skipped `terraform validate`"])
+
+
+def test_terraform_that_hangs_is_a_note_not_a_crash(fake_terraform, documents, monkeypatch):
+    from trainstack.validate import terraform
+
+    monkeypatch.setattr(terraform, "TIMEOUT_SECONDS", 1)
+    fake_terraform(FAKE_VALIDATE_SLEEP="5", FAKE_VALIDATE_STDOUT="{}")
+    findings, notes = _terraform_run(documents)
+    assert findings == []
+    assert notes == ["--terraform: churn: `terraform validate` did not finish within 1 s; "
+                     "`terraform validate` did not run - the TS-SCHEMA rules checked the stack "
+                     "against the packaged provider schemas instead"]
