@@ -350,3 +350,48 @@ def test_strict_pack_turns_each_warning_row_into_exit_1(tmp_path, capsys):
         findings = json.loads(capsys.readouterr().out)["findings"]
         assert code == 1, row_id
         assert {f["level"] for f in findings if not f["suppressed"]} == {"error"}, row_id
+
+
+# -- every finding's text, in every report format ---------------------------------------------
+
+REPORTS_OF_DEFECTS = {"json": "json", "sarif": "sarif", "table": "txt"}  # JUnit: 1.4 MB
+
+
+@pytest.fixture(scope="module")
+def defects(tmp_path_factory):
+    """One stack folder per table row, named after the row: the changed stored stacks."""
+    root = tmp_path_factory.mktemp("defects")
+    for row_id, stack, changes, _ in TABLE:
+        doc = json.loads(_stored(stack))
+        for change in changes:
+            change(doc)
+        folder = root / "out" / "stacks" / row_id
+        folder.mkdir(parents=True)
+        (folder / "cdk.tf.json").write_text(json.dumps(doc, indent=2))
+        if row_id == "hcl-file-beside":
+            (folder / "main.tf").write_text('output "x" { value = 1 }\n')
+    return root
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTS_OF_DEFECTS))
+def test_reports_of_every_branch(defects, capsys, monkeypatch, fmt):
+    """The text of every finding of the table, as each report format writes it, stored in
+    tests/golden/reports (TRAINSTACK_UPDATE_GOLDEN=1 rewrites them on purpose); plus one
+    finding terraform reported, which the SARIF report must describe as a rule too."""
+    import os
+
+    from trainstack.catalog import load_facts
+    from trainstack.validate import load_stacks, validate
+    from trainstack.validate.model import Finding
+    from trainstack.validate.report import FORMATS
+
+    monkeypatch.chdir(defects)
+    report = validate(load_stacks(Path("out")), "baseline", load_facts())
+    report.findings.append(Finding("TS-TF-001", "warning", "dangling-reference", "",
+                                   "Deprecated attribute: use x", source="terraform"))
+    report.notes.append("--terraform: a note")
+    text = FORMATS[fmt](report)
+    stored = GOLDEN.parent / "reports" / f"defects.{REPORTS_OF_DEFECTS[fmt]}"
+    if os.environ.get("TRAINSTACK_UPDATE_GOLDEN") == "1":
+        stored.write_text(text)
+    assert text == stored.read_text(), f"{stored} changed"
