@@ -395,3 +395,48 @@ def test_reports_of_every_branch(defects, capsys, monkeypatch, fmt):
     if os.environ.get("TRAINSTACK_UPDATE_GOLDEN") == "1":
         stored.write_text(text)
     assert text == stored.read_text(), f"{stored} changed"
+
+
+def test_the_rules_registered_again_behave_the_same(tmp_path, capsys):
+    """Rules and packs are registered when their modules are imported. Registering them
+    again (a reload) must give the same rules, levels and findings for every branch of the
+    table: this is what lets a mutation test see the registration helpers
+    (resource_rule, stack_rule, attribute_rule, the packs), which otherwise run only once,
+    at import time."""
+    import importlib
+
+    from trainstack.catalog import load_facts
+    from trainstack.validate import packs, rules
+    from trainstack.validate.engine import validate
+    from trainstack.validate.model import Stack
+    from trainstack.validate.rules import base
+
+    def signature() -> dict:
+        return {i: (r.what, r.why, r.level, r.types, r.help_uri,
+                    r.resource_check is None, r.stack_check is None)
+                for i, r in base.RULES.items()}
+
+    before, levels = signature(), dict(packs.BASELINE.levels)
+    base.RULES.clear()
+    for module in (rules.schema, rules.naming, rules.sku, rules.security, rules.cost,
+                   rules.xres, rules.evaluation, rules.meta):
+        importlib.reload(module)
+    assert signature() == before
+    # the packs as packs.py makes them (the module is not reloaded: its Pack class must
+    # stay the one the engine checks for)
+    baseline = packs._pack("baseline", "", base.RULES, strict=False)
+    strict = packs._pack("strict", "", base.RULES, strict=True)
+    assert (baseline.name, dict(baseline.levels)) == ("baseline", levels)
+    assert (strict.name, dict(strict.levels)) == ("strict", {
+        i: "error" if lv == "warning" else lv for i, lv in levels.items()})
+    facts = load_facts()
+    for row_id, stack, changes, expected in TABLE:
+        if row_id == "hcl-file-beside":
+            continue
+        doc = json.loads(_stored(stack))
+        for change in changes:
+            change(doc)
+        report = validate([Stack.from_document(stack, f"{stack}/cdk.tf.json", doc)],
+                          baseline, facts)
+        live = {(f.rule, f.resource): f.level for f in report.findings if not f.suppressed}
+        assert live == expected, row_id
