@@ -113,7 +113,7 @@ def test_a_bug_exits_3_with_a_plain_message(tmp_path):
 
 
 @pytest.mark.node
-@pytest.mark.parametrize("delay", [0.05, 0.6])  # while starting up; while synthesizing
+@pytest.mark.parametrize("delay", [0.05, 0.08, 0.3, 0.6])  # starting up (importing); synthesizing
 def test_interrupted_synth_exits_130_and_keeps_the_previous_output(tmp_path, delay):
     out = tmp_path / "o"
     assert trainstack("synth", str(PROFILES[0]), "--out", str(out), "-q").returncode == 0
