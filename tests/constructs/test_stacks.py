@@ -165,3 +165,26 @@ def test_databricks_and_synapse_names_follow_rules():
             rule = NAME_RULES.get(e.terraform_type)
             if rule and "name" in e.arguments():
                 assert rule.match(e.arguments()["name"]), (e.address, e.arguments()["name"])
+
+
+def test_every_resource_model_is_a_frozen_keyword_only_dataclass_with_its_type():
+    """Declared as ``class X(Element, terraform_type=...)``: Block makes each subclass a
+    frozen, keyword-only dataclass, so a wrong or positional argument fails at build time."""
+    import dataclasses
+
+    from trainstack.constructs import resources as r
+
+    group = r.ResourceGroup(local_name="rg", name="rg-x", location="eastus2", tags={})
+    assert group.address == "azurerm_resource_group.rg"
+    assert r.ClientConfig(local_name="me").address == "data.azurerm_client_config.me"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        group.name = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        r.ResourceGroup("rg", "rg-x", "eastus2", {})  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        r.ResourceGroup(local_name="rg", name="rg-x", location="eastus2", tags={}, bogus=1)
+    models = [v for v in vars(r).values() if isinstance(v, type) and issubclass(v, r.Block)]
+    assert len(models) > 30 and all(dataclasses.is_dataclass(m) for m in models)
+    elements = [m for m in models if issubclass(m, r.Element) and "terraform_type" in vars(m)]
+    assert all(m.terraform_type.startswith(("azurerm_", "azapi_", "databricks_"))
+               for m in elements) and len(elements) > 25

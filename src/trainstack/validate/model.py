@@ -146,6 +146,15 @@ class Stack:
             return self.resources.get(address)
         return None
 
+    def without(self, resource_type: str, pointed_at_by: str, argument: str,
+                where: Callable[[Resource], bool] = bool) -> Iterator[Resource]:
+        """The resources of ``resource_type`` that no ``pointed_at_by`` resource (among those
+        ``where`` accepts) references through ``argument``: e.g. workspaces without a
+        diagnostic setting."""
+        covered = {t.address for r in self.of_type(pointed_at_by)
+                   if where(r) and (t := self.resolve(r.get(argument))) is not None}
+        return (r for r in self.of_type(resource_type) if r.address not in covered)
+
 
 def _combined(first: Any, second: Any) -> Any:
     """Two values of one top-level key, as the array form Terraform reads as both."""

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Literal
 
 from trainstack.constructs.resources.common import Identity
 from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
-@dataclass(frozen=True, kw_only=True)
 class ManagedNetwork(Block):
     isolation_mode: Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class MachineLearningWorkspace(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_machine_learning_workspace"
+class MachineLearningWorkspace(AzureResource, terraform_type="azurerm_machine_learning_workspace"):
     application_insights_id: str
     key_vault_id: str
     storage_account_id: str
@@ -29,16 +25,13 @@ class MachineLearningWorkspace(AzureResource):
     friendly_name: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class ScaleSettings(Block):
     min_node_count: int
     max_node_count: int
     scale_down_nodes_after_idle_duration: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class ComputeCluster(Element):
-    terraform_type: ClassVar[str] = "azurerm_machine_learning_compute_cluster"
+class ComputeCluster(Element, terraform_type="azurerm_machine_learning_compute_cluster"):
     name: str
     location: str
     machine_learning_workspace_id: str
@@ -53,15 +46,12 @@ class ComputeCluster(Element):
     tags: dict[str, str]
 
 
-@dataclass(frozen=True, kw_only=True)
 class AssignToUser(Block):
     object_id: str
     tenant_id: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class ComputeInstance(Element):
-    terraform_type: ClassVar[str] = "azurerm_machine_learning_compute_instance"
+class ComputeInstance(Element, terraform_type="azurerm_machine_learning_compute_instance"):
     name: str
     machine_learning_workspace_id: str
     virtual_machine_size: str
@@ -74,11 +64,9 @@ class ComputeInstance(Element):
     tags: dict[str, str]
 
 
-@dataclass(frozen=True, kw_only=True)
-class MachineLearningSynapseSpark(Element):
+class MachineLearningSynapseSpark(Element, terraform_type="azurerm_machine_learning_synapse_spark"):
     """Attaches a Synapse Spark pool to an Azure ML workspace."""
 
-    terraform_type: ClassVar[str] = "azurerm_machine_learning_synapse_spark"
     name: str
     machine_learning_workspace_id: str
     location: str

@@ -4,51 +4,39 @@ azapi resource action."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
-@dataclass(frozen=True, kw_only=True)
 class Identity(Block):
     type: Literal["SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned"] = \
         "SystemAssigned"
 
 
-@dataclass(frozen=True, kw_only=True)
-class ClientConfig(Element):
-    terraform_type: ClassVar[str] = "azurerm_client_config"
-    is_data: ClassVar[bool] = True
+class ClientConfig(Element, terraform_type="azurerm_client_config", data=True):
+    """The identity Terraform runs as: its tenant and object id."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class ResourceGroup(Element):
-    terraform_type: ClassVar[str] = "azurerm_resource_group"
+class ResourceGroup(Element, terraform_type="azurerm_resource_group"):
     name: str
     location: str
     tags: dict[str, str]
 
 
-@dataclass(frozen=True, kw_only=True)
-class LogAnalyticsWorkspace(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_log_analytics_workspace"
+class LogAnalyticsWorkspace(AzureResource, terraform_type="azurerm_log_analytics_workspace"):
     sku: str = "PerGB2018"
     retention_in_days: int = 30
     local_authentication_enabled: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class ApplicationInsights(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_application_insights"
+class ApplicationInsights(AzureResource, terraform_type="azurerm_application_insights"):
     workspace_id: str  # workspace-based: classic Application Insights is retired
     application_type: str = "web"
     local_authentication_enabled: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class RoleAssignment(Element):
-    terraform_type: ClassVar[str] = "azurerm_role_assignment"
+class RoleAssignment(Element, terraform_type="azurerm_role_assignment"):
     scope: str
     role_definition_name: str
     principal_id: str
@@ -56,19 +44,15 @@ class RoleAssignment(Element):
     description: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class EnabledLog(Block):
     category_group: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class EnabledMetric(Block):
     category: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class DiagnosticSetting(Element):
-    terraform_type: ClassVar[str] = "azurerm_monitor_diagnostic_setting"
+class DiagnosticSetting(Element, terraform_type="azurerm_monitor_diagnostic_setting"):
     name: str
     target_resource_id: str
     log_analytics_workspace_id: str
@@ -76,16 +60,13 @@ class DiagnosticSetting(Element):
     enabled_metric: tuple[EnabledMetric, ...] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class EmailReceiver(Block):
     name: str
     email_address: str
     use_common_alert_schema: bool = True
 
 
-@dataclass(frozen=True, kw_only=True)
-class ActionGroup(Element):
-    terraform_type: ClassVar[str] = "azurerm_monitor_action_group"
+class ActionGroup(Element, terraform_type="azurerm_monitor_action_group"):
     name: str
     resource_group_name: str
     short_name: str  # at most 12 characters
@@ -93,7 +74,6 @@ class ActionGroup(Element):
     tags: dict[str, str]
 
 
-@dataclass(frozen=True, kw_only=True)
 class MetricCriteria(Block):
     metric_namespace: str
     metric_name: str
@@ -103,14 +83,11 @@ class MetricCriteria(Block):
     threshold: float
 
 
-@dataclass(frozen=True, kw_only=True)
 class AlertAction(Block):
     action_group_id: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class MetricAlert(Element):
-    terraform_type: ClassVar[str] = "azurerm_monitor_metric_alert"
+class MetricAlert(Element, terraform_type="azurerm_monitor_metric_alert"):
     name: str
     resource_group_name: str
     scopes: tuple[str, ...]
@@ -123,11 +100,9 @@ class MetricAlert(Element):
     tags: dict[str, str]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ResourceAction(Element):
+class ResourceAction(Element, terraform_type="azapi_resource_action"):
     """azapi_resource_action: an ARM action the azurerm provider does not expose."""
 
-    terraform_type: ClassVar[str] = "azapi_resource_action"
     type: str
     resource_id: str
     action: str

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Literal
 
 from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
-@dataclass(frozen=True, kw_only=True)
 class DatabricksCustomParameters(Block):
     no_public_ip: bool = True  # secure cluster connectivity: no public IPs on nodes
     virtual_network_id: str | None = None
@@ -18,9 +16,7 @@ class DatabricksCustomParameters(Block):
     private_subnet_network_security_group_association_id: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class DatabricksWorkspace(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_databricks_workspace"
+class DatabricksWorkspace(AzureResource, terraform_type="azurerm_databricks_workspace"):
     # premium: RBAC, Unity Catalog, private link; standard retires 2026-10
     sku: Literal["standard", "premium", "trial"] = "premium"
     managed_resource_group_name: str
@@ -29,28 +25,22 @@ class DatabricksWorkspace(AzureResource):
     custom_parameters: DatabricksCustomParameters
 
 
-@dataclass(frozen=True, kw_only=True)
-class DatabricksCurrentUser(Element):
-    terraform_type: ClassVar[str] = "databricks_current_user"
-    is_data: ClassVar[bool] = True
+class DatabricksCurrentUser(Element, terraform_type="databricks_current_user", data=True):
+    """The workspace user Terraform runs as (the single user of its clusters)."""
 
 
-@dataclass(frozen=True, kw_only=True)
 class ClusterAutoscale(Block):
     min_workers: int
     max_workers: int
 
 
-@dataclass(frozen=True, kw_only=True)
 class AzureAttributes(Block):
     availability: Literal["SPOT_AZURE", "ON_DEMAND_AZURE", "SPOT_WITH_FALLBACK_AZURE"]
     first_on_demand: int = 1  # the driver stays on demand
     spot_bid_max_price: float = -1  # pay up to the on-demand price, never more
 
 
-@dataclass(frozen=True, kw_only=True)
-class DatabricksCluster(Element):
-    terraform_type: ClassVar[str] = "databricks_cluster"
+class DatabricksCluster(Element, terraform_type="databricks_cluster"):
     cluster_name: str
     spark_version: str
     node_type_id: str

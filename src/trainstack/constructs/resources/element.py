@@ -8,14 +8,16 @@ elements; the provider-schema test checks every rendered body.
 
 Conventions: ``None`` means "not set" (the provider default applies); a
 ``Block`` field renders as a nested object (nesting ``single``), a tuple of
-blocks as a list (nesting ``list``).
+blocks as a list (nesting ``list``). Every subclass is made a frozen, keyword-only
+dataclass when it is declared; an element names its type in the class header:
+``class ResourceGroup(Element, terraform_type="azurerm_resource_group")``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, dataclass_transform
 
 from trainstack.constructs.literal import Ref
 
@@ -37,9 +39,14 @@ def _render(value: Any) -> Any:
     return value
 
 
+@dataclass_transform(frozen_default=True, kw_only_default=True)
 @dataclass(frozen=True, kw_only=True)
 class Block:
     """A nested configuration block."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclass(frozen=True, kw_only=True)(cls)
 
     def arguments(self) -> dict[str, Any]:
         """The block's arguments as Terraform JSON, unset ones left out."""
@@ -53,7 +60,6 @@ class Block:
         return out
 
 
-@dataclass(frozen=True, kw_only=True)
 class Element(Block):
     """A resource or data source: a Block with a type and a local name."""
 
@@ -61,6 +67,13 @@ class Element(Block):
     is_data: ClassVar[bool] = False
     # the Terraform local name (resource "type" "<local_name>"), not an argument
     local_name: str = dataclasses.field(metadata={"argument": False})
+
+    def __init_subclass__(cls, *, terraform_type: str | None = None, data: bool = False,
+                          **kwargs: Any) -> None:
+        if terraform_type is not None:  # None: a base for other elements
+            cls.terraform_type = terraform_type
+            cls.is_data = data
+        super().__init_subclass__(**kwargs)
 
     @property
     def address(self) -> str:
@@ -72,7 +85,6 @@ class Element(Block):
         return ref(self.terraform_type, self.local_name, attribute, data=self.is_data)
 
 
-@dataclass(frozen=True, kw_only=True)
 class AzureResource(Element):
     """An Azure resource in the stack's resource group: the arguments they all take."""
 

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
-
 from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
-@dataclass(frozen=True, kw_only=True)
-class VirtualNetwork(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_virtual_network"
+class VirtualNetwork(AzureResource, terraform_type="azurerm_virtual_network"):
     address_space: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
 class ServiceDelegation(Block):
     name: str
     actions: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
 class Delegation(Block):
     name: str
     service_delegation: ServiceDelegation
 
 
-@dataclass(frozen=True, kw_only=True)
-class Subnet(Element):
-    terraform_type: ClassVar[str] = "azurerm_subnet"
+class Subnet(Element, terraform_type="azurerm_subnet"):
     name: str
     resource_group_name: str
     virtual_network_name: str
@@ -37,29 +28,23 @@ class Subnet(Element):
     delegation: tuple[Delegation, ...] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class NetworkSecurityGroup(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_network_security_group"
+class NetworkSecurityGroup(AzureResource, terraform_type="azurerm_network_security_group"):
+    """Rules come from the services that own the subnet (Databricks adds its own)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class SubnetNsgAssociation(Element):
-    terraform_type: ClassVar[str] = "azurerm_subnet_network_security_group_association"
+class SubnetNsgAssociation(
+        Element, terraform_type="azurerm_subnet_network_security_group_association"):
     subnet_id: str
     network_security_group_id: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class PrivateDnsZone(Element):
-    terraform_type: ClassVar[str] = "azurerm_private_dns_zone"
+class PrivateDnsZone(Element, terraform_type="azurerm_private_dns_zone"):
     name: str
     resource_group_name: str
     tags: dict[str, str]
 
 
-@dataclass(frozen=True, kw_only=True)
-class PrivateDnsZoneLink(Element):
-    terraform_type: ClassVar[str] = "azurerm_private_dns_zone_virtual_network_link"
+class PrivateDnsZoneLink(Element, terraform_type="azurerm_private_dns_zone_virtual_network_link"):
     name: str
     private_dns_zone_id: str
     virtual_network_id: str
@@ -67,7 +52,6 @@ class PrivateDnsZoneLink(Element):
     tags: dict[str, str]
 
 
-@dataclass(frozen=True, kw_only=True)
 class PrivateServiceConnection(Block):
     name: str
     private_connection_resource_id: str
@@ -75,15 +59,12 @@ class PrivateServiceConnection(Block):
     is_manual_connection: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
 class PrivateDnsZoneGroup(Block):
     name: str
     private_dns_zone_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class PrivateEndpoint(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_private_endpoint"
+class PrivateEndpoint(AzureResource, terraform_type="azurerm_private_endpoint"):
     subnet_id: str
     private_service_connection: PrivateServiceConnection
     private_dns_zone_group: PrivateDnsZoneGroup

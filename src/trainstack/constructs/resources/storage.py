@@ -3,39 +3,32 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Literal
 
 from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
-@dataclass(frozen=True, kw_only=True)
 class NetworkRules(Block):  # azurerm_storage_account.network_rules
     default_action: Literal["Allow", "Deny"]
     bypass: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class KeyVaultNetworkAcls(Block):  # azurerm_key_vault.network_acls
     bypass: Literal["AzureServices", "None"]
     default_action: Literal["Allow", "Deny"]
 
 
-@dataclass(frozen=True, kw_only=True)
 class BlobProperties(Block):
     versioning_enabled: bool | None = None
     delete_retention_policy: RetentionPolicy | None = None
     container_delete_retention_policy: RetentionPolicy | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class RetentionPolicy(Block):
     days: int
 
 
-@dataclass(frozen=True, kw_only=True)
-class StorageAccount(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_storage_account"
+class StorageAccount(AzureResource, terraform_type="azurerm_storage_account"):
     account_tier: Literal["Standard", "Premium"] = "Standard"  # Azure ML does not support Premium
     account_replication_type: Literal["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"] = "LRS"
     account_kind: Literal["StorageV2", "BlobStorage", "BlockBlobStorage", "FileStorage",
@@ -56,15 +49,12 @@ class StorageAccount(AzureResource):
     sas_policy: SasPolicy | None = dataclasses.field(default_factory=lambda: SasPolicy())
 
 
-@dataclass(frozen=True, kw_only=True)
 class SasPolicy(Block):
     expiration_period: str = "01.00:00:00"
     expiration_action: Literal["Log", "Block"] = "Log"
 
 
-@dataclass(frozen=True, kw_only=True)
-class KeyVault(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_key_vault"
+class KeyVault(AzureResource, terraform_type="azurerm_key_vault"):
     tenant_id: str
     sku_name: str = "standard"
     rbac_authorization_enabled: bool = True
@@ -74,9 +64,7 @@ class KeyVault(AzureResource):
     network_acls: KeyVaultNetworkAcls | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ContainerRegistry(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_container_registry"
+class ContainerRegistry(AzureResource, terraform_type="azurerm_container_registry"):
     sku: Literal["Basic", "Standard", "Premium"] = "Basic"
     admin_enabled: bool = False
     public_network_access_enabled: bool | None = None
@@ -86,8 +74,6 @@ class ContainerRegistry(AzureResource):
     zone_redundancy_enabled: bool | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class DataLakeFilesystem(Element):
-    terraform_type: ClassVar[str] = "azurerm_storage_data_lake_gen2_filesystem"
+class DataLakeFilesystem(Element, terraform_type="azurerm_storage_data_lake_gen2_filesystem"):
     name: str
     storage_account_id: str

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Literal
 
 from trainstack.constructs.resources.common import Identity
 from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
-@dataclass(frozen=True, kw_only=True)
-class SynapseWorkspace(AzureResource):
-    terraform_type: ClassVar[str] = "azurerm_synapse_workspace"
+class SynapseWorkspace(AzureResource, terraform_type="azurerm_synapse_workspace"):
     storage_data_lake_gen2_filesystem_id: str
     identity: Identity
     azuread_authentication_only: bool = True  # no SQL password anywhere
@@ -21,38 +18,30 @@ class SynapseWorkspace(AzureResource):
     public_network_access_enabled: bool
 
 
-@dataclass(frozen=True, kw_only=True)
-class SynapseAadAdmin(Element):
-    terraform_type: ClassVar[str] = "azurerm_synapse_workspace_aad_admin"
+class SynapseAadAdmin(Element, terraform_type="azurerm_synapse_workspace_aad_admin"):
     synapse_workspace_id: str
     login: str
     object_id: str
     tenant_id: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class SynapseFirewallRule(Element):
-    terraform_type: ClassVar[str] = "azurerm_synapse_firewall_rule"
+class SynapseFirewallRule(Element, terraform_type="azurerm_synapse_firewall_rule"):
     name: str
     synapse_workspace_id: str
     start_ip_address: str
     end_ip_address: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class AutoScale(Block):
     min_node_count: int
     max_node_count: int
 
 
-@dataclass(frozen=True, kw_only=True)
 class AutoPause(Block):
     delay_in_minutes: int
 
 
-@dataclass(frozen=True, kw_only=True)
-class SynapseSparkPool(Element):
-    terraform_type: ClassVar[str] = "azurerm_synapse_spark_pool"
+class SynapseSparkPool(Element, terraform_type="azurerm_synapse_spark_pool"):
     name: str
     synapse_workspace_id: str
     node_size_family: Literal["MemoryOptimized", "HardwareAcceleratedFPGA",

@@ -1,4 +1,5 @@
-"""How a rule is declared: the registry, the two decorators, the "attribute must be" helper.
+"""How a rule is declared: the registry, the two decorators, the "attribute must be" helper
+and the packaged tables of such rules.
 
 A resource rule sees one resource and a ``RuleContext`` (the stack and the facts); a stack
 rule sees the context. Both yield messages. A check that cannot judge raises, before it
@@ -10,8 +11,10 @@ the rule's level says it cannot be shown to hold) instead of testing for ``${`` 
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from trainstack.catalog.facts import Facts
@@ -90,3 +93,13 @@ def attribute_rule(rule_id: str, what: str, why: str, level: Level, types: Itera
             yield f"{attribute} is not {shown}"
 
     resource_rule(rule_id, what, why, level, types, help_uri)(check)
+
+
+def attribute_rules(table: str) -> None:
+    """Register every rule of the packaged TOML ``table`` (a file beside this module) as an
+    ``attribute_rule``: rules of one shape are declared as data, one table each."""
+    text = resources.files(__package__).joinpath(table).read_text(encoding="utf-8")
+    for rule_id, row in tomllib.loads(text).items():
+        attribute_rule(rule_id, row["what"], row["why"], row["level"], row["types"],
+                       attribute=row["attribute"], must_be=row["must_be"],
+                       default=row.get("default"), help_uri=POLICY if row.get("policy") else None)

@@ -9,29 +9,15 @@ from typing import Any
 from trainstack.tftemplate import is_reference_only
 from trainstack.validate.model import Resource
 from trainstack.validate.rules.base import (
-    POLICY,
     NotApplicable,
     RuleContext,
-    attribute_rule,
+    attribute_rules,
     resource_rule,
     stack_rule,
 )
 
-attribute_rule("TS-SEC-001", "Azure ML workspaces disable public network access",
-               "Azure Policy 'Azure Machine Learning Workspaces should disable public network "
-               "access' (438c38d2-3772-465a-a9cc-7a6666a275ce); checkov CKV_AZURE_144",
-               "warning", ["azurerm_machine_learning_workspace"],
-               attribute="public_network_access_enabled", must_be=False, default=True,
-               help_uri=POLICY)
-
-
-attribute_rule("TS-SEC-002", "Azure ML computes have local authentication disabled",
-               "Azure Policy 'Azure Machine Learning Computes should have local authentication "
-               "methods disabled' (e96a9a5f-07ca-471b-9bc5-6a0f33cbd68f); keys bypass Entra ID",
-               "error", ["azurerm_machine_learning_compute_cluster",
-                         "azurerm_machine_learning_compute_instance",
-                         "azurerm_machine_learning_synapse_spark"],
-               attribute="local_auth_enabled", must_be=False, default=True, help_uri=POLICY)
+# TS-SEC-001, -002, -004, -005, -007, -009, -010 say "argument X must be Y": security.toml
+attribute_rules("security.toml")
 
 
 IDENTITY_TYPES = ("azurerm_machine_learning_workspace", "azurerm_machine_learning_compute_cluster",
@@ -47,19 +33,6 @@ def _identity(r: Resource, ctx: RuleContext) -> Iterator[str]:
         yield "no managed identity (identity block)"
 
 
-attribute_rule("TS-SEC-004", "Key vaults have purge protection",
-               "without it a deleted vault and its secrets can be purged at once; Azure ML "
-               "requires it for customer-managed keys; checkov CKV_AZURE_110", "error",
-               ["azurerm_key_vault"],
-               attribute="purge_protection_enabled", must_be=True, default=None)
-
-
-attribute_rule("TS-SEC-005", "Key vaults use Azure RBAC authorization",
-               "access policies are vault-local and escape central RBAC review", "error",
-               ["azurerm_key_vault"],
-               attribute="rbac_authorization_enabled", must_be=True, default=None)
-
-
 @resource_rule("TS-SEC-006", "Storage accounts require TLS 1.2 and HTTPS",
                "older TLS versions are deprecated by Azure Storage; checkov CKV_AZURE_44",
                "error", ["azurerm_storage_account"])
@@ -70,36 +43,14 @@ def _storage_tls(r: Resource, ctx: RuleContext) -> Iterator[str]:
         yield "https_traffic_only_enabled is not true"
 
 
-attribute_rule("TS-SEC-007", "Storage accounts allow no public blob access",
-               "anonymous blob access exposes training data; checkov CKV_AZURE_190 / "
-               "CKV2_AZURE_47", "error", ["azurerm_storage_account"],
-               attribute="allow_nested_items_to_be_public", must_be=False, default=True)
-
-
 @stack_rule("TS-SEC-008", "Azure ML workspaces send resource logs to Log Analytics",
             "Azure Policy 'Resource logs in Azure Machine Learning Workspaces should be "
             "enabled' (afe0c3be-ba3b-4544-ba52-0c99672a8ad6)", "error")
 def _diagnostics(ctx: RuleContext) -> Iterator[tuple[str, str]]:
-    targets = {
-        t.address for d in ctx.stack.of_type("azurerm_monitor_diagnostic_setting")
-        if (t := ctx.stack.resolve(d.get("target_resource_id"))) is not None
-        and d.get("enabled_log")
-    }
-    for ws in ctx.stack.of_type("azurerm_machine_learning_workspace"):
-        if ws.address not in targets:
-            yield ws.address, "no diagnostic setting with enabled logs targets this workspace"
-
-
-attribute_rule("TS-SEC-009", "Azure AI services accounts have local (key) authentication off",
-               "keys bypass Entra ID and cannot be scoped; checkov CKV_AZURE_236", "error",
-               ["azurerm_cognitive_account"],
-               attribute="local_auth_enabled", must_be=False, default=True)
-
-
-attribute_rule("TS-SEC-010", "Container registries have the admin user disabled",
-               "the admin user is a shared password; checkov CKV_AZURE_137", "error",
-               ["azurerm_container_registry"],
-               attribute="admin_enabled", must_be=False, default=False)
+    for ws in ctx.stack.without("azurerm_machine_learning_workspace",
+                                "azurerm_monitor_diagnostic_setting", "target_resource_id",
+                                where=lambda d: bool(d.get("enabled_log"))):
+        yield ws.address, "no diagnostic setting with enabled logs targets this workspace"
 
 
 PUBLIC_ACCESS_TYPES = ("azurerm_machine_learning_workspace", "azurerm_storage_account",
@@ -122,12 +73,10 @@ def _private_means_private(r: Resource, ctx: RuleContext) -> Iterator[str]:
             "Azure Policy 'Azure Machine Learning Compute Instance should have idle shutdown' "
             "(679ddf89-ab8f-48a5-9029-e76054077449)", "warning")
 def _idle_shutdown(ctx: RuleContext) -> Iterator[tuple[str, str]]:
-    shut = {t.address for a in ctx.stack.of_type("azapi_resource_action")
-            if a.get("action") == "updateIdleShutdownSetting"
-            and (t := ctx.stack.resolve(a.get("resource_id"))) is not None}
-    for ci in ctx.stack.of_type("azurerm_machine_learning_compute_instance"):
-        if ci.address not in shut:
-            yield ci.address, "no idle shutdown (azapi_resource_action updateIdleShutdownSetting)"
+    for ci in ctx.stack.without("azurerm_machine_learning_compute_instance",
+                                "azapi_resource_action", "resource_id",
+                                where=lambda a: a.get("action") == "updateIdleShutdownSetting"):
+        yield ci.address, "no idle shutdown (azapi_resource_action updateIdleShutdownSetting)"
 
 
 SECRET_ARGUMENTS = frozenset({"admin_password", "client_secret", "sql_administrator_login_password",
