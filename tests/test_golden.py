@@ -257,6 +257,11 @@ SELECT_CASES = [
      "constraints:\n  monthly_budget_usd: 1500\n"),
     ("databricks-full-control", TABULAR.replace("size_gb: 2", "size_gb: 150")
      + "training:\n  framework: spark-mllib\nteam:\n  prefers: [full-control]\n"),
+    # spot allowed, but a synchronous multi-node GPU run stays on dedicated nodes
+    ("databricks-gpu-multinode-dedicated", "problem:\n  predicts: x\n  task: text-generation\n"
+     "data:\n  modality: text\n  size_gb: 50\ntraining:\n  framework: transformers\n"
+     "  distributed: true\n  nodes: 2\nconstraints:\n  allow_low_priority: true\n"
+     "overrides:\n  service: databricks\n"),
     ("aml-synapse-team-gpu", "problem:\n  predicts: x\n  task: object-detection\n"
      "data:\n  modality: image\n  size_gb: 80\ntraining:\n  framework: pytorch\n"
      "team:\n  existing_platform: synapse\n"),
@@ -271,6 +276,10 @@ ERROR_CASES = [
     ("no-gpu-in-region", "problem:\n  predicts: x\n  task: text-generation\n"
      "data:\n  modality: text\n  size_gb: 2\ntraining:\n  framework: transformers\n"
      "  distributed: true\n  nodes: 4\n  model_size: large\nregion: centralus\n"),
+    ("databricks-no-gpu-in-region", "problem:\n  predicts: x\n  task: text-generation\n"
+     "data:\n  modality: text\n  size_gb: 2\ntraining:\n  framework: transformers\n"
+     "  distributed: true\n  nodes: 4\n  model_size: large\nregion: germanywestcentral\n"
+     "overrides:\n  service: databricks\n"),
     ("region-without-prices", TABULAR.replace("size_gb: 2", "size_gb: 1")
      + "region: brazilsouth\n"),
     ("not-prebuilt", "problem:\n  predicts: x\n  task: regression\ndata:\n  size_gb: 1\n"
