@@ -100,6 +100,11 @@ TABLE = [
      dict(service="databricks", rules={"SVC-FULL-CONTROL"})),
     ("full-control-small-blob-data", {"team.prefers": ["full-control"]},
      dict(service="azure-ml")),
+    # SPARK_DATA_GB: from 100 GB on, a team that wants full control works in Spark
+    ("full-control-at-100gb", {"team.prefers": ["full-control"], "data.size_gb": 100},
+     dict(service="databricks", rules={"SVC-FULL-CONTROL"})),
+    ("full-control-below-100gb", {"team.prefers": ["full-control"], "data.size_gb": 99.9},
+     dict(service="azure-ml")),
     # -- compute on Azure ML ---------------------------------------------------------------
     ("small-tabular-general-purpose", {"data.size_gb": 1},
      dict(acc="cpu", family="general-purpose", rules={"COMPUTE-CPU", "COMPUTE-MEMORY"})),
@@ -217,3 +222,17 @@ def test_decision(changes, expected):
         if c.kind != "synapse-spark-pool":  # Synapse nodes are no VM sizes
             row = load_catalog().get(c.vm_size, s.region)
             assert row is not None and not row.retired
+
+
+@pytest.mark.parametrize("prefers,source,said", [
+    (["scala"], "blob", "scala"),
+    (["full-control", "scala"], "blob", "scala"),
+    (["full-control"], "synapse", "full-control"),
+    (["full-control"], "databricks", "full-control"),
+])
+def test_full_control_says_which_preference_chose_databricks(prefers, source, said):
+    sel = select(profile({"team.prefers": prefers, "data.source": source}), load_facts())
+    assert sel.service == "databricks"
+    [text] = [r.text for r in sel.rationale if r.rule == "SVC-FULL-CONTROL"]
+    assert text == (f"the team prefers {said} with Spark-scale data: Databricks gives full "
+                    "control over clusters, runtimes and Spark")
