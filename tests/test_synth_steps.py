@@ -1,0 +1,150 @@
+"""synth's steps around the engine, with the engine replaced by a writer of one file: what
+each failure says, the order of the marker's two writes, and the folders it had to keep.
+(The real engine, real kills and a full disk: tests/test_outdir.py.)"""
+
+from __future__ import annotations
+
+import errno
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import PROFILES
+
+from trainstack import outdir as outdir_lib
+from trainstack import synth as synth_module
+from trainstack.catalog import load_facts
+from trainstack.constructs import engine
+from trainstack.errors import SynthError
+from trainstack.synth import synth
+
+CHURN = next(p for p in PROFILES if p.stem == "churn")
+
+
+@pytest.fixture(autouse=True)
+def no_engine(monkeypatch):
+    """No Node: the engine does not start, and rendering writes one stack file."""
+    idle = threading.Thread(target=lambda: None)
+    idle.start()
+    monkeypatch.setattr(engine, "preload", lambda name: idle)
+
+    def render(planned, staging: Path, settings) -> None:
+        for p in planned:
+            target = staging / "stacks" / Path(p.path).stem / "cdk.tf.json"
+            target.parent.mkdir(parents=True)
+            target.write_text('{"resource": {}}\n')
+
+    monkeypatch.setattr(synth_module, "_render", render)
+
+
+def failing(exc: OSError):
+    def fail(*args, **kwargs):
+        raise exc
+    return fail
+
+
+WITH_STRERROR = OSError(errno.EACCES, "Permission denied")
+PLAIN = OSError("plain words")
+
+
+@pytest.mark.parametrize("exc,said", [(WITH_STRERROR, "Permission denied"),
+                                      (PLAIN, "plain words")])
+def test_a_failure_to_recover_or_read_the_output_says_so(tmp_path, monkeypatch, exc, said):
+    out = tmp_path / "out"
+    monkeypatch.setattr(outdir_lib, "recover", failing(exc))
+    with pytest.raises(SynthError) as caught:
+        synth([CHURN], out)
+    assert str(caught.value) == (f"cannot read {out} or clean up after an earlier run beside "
+                                 f"it: {said}")
+
+
+@pytest.mark.parametrize("exc,said", [(WITH_STRERROR, "Permission denied"),
+                                      (PLAIN, "plain words")])
+def test_a_failure_to_make_the_staging_folder_says_where_and_why(tmp_path, monkeypatch, exc,
+                                                                 said):
+    out = tmp_path / "out"
+    monkeypatch.setattr(outdir_lib, "new_staging", failing(exc))
+    with pytest.raises(SynthError) as caught:
+        synth([CHURN], out)
+    assert str(caught.value) == (f"cannot write next to {out} ({said}); trainstack builds the "
+                                 "new output beside it and swaps it in")
+
+
+@pytest.mark.parametrize("exc,said", [(WITH_STRERROR, "Permission denied"),
+                                      (PLAIN, "plain words")])
+def test_a_failure_at_the_swap_keeps_the_previous_output_and_says_so(tmp_path, monkeypatch,
+                                                                     exc, said):
+    out = tmp_path / "out"
+    synth([CHURN], out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    monkeypatch.setattr(outdir_lib, "swap_in", failing(exc))
+    with pytest.raises(SynthError) as caught:
+        synth([CHURN], out)
+    assert str(caught.value) == (f"cannot write {out}: {said}; the previous output is "
+                                 "unchanged")
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the staging folder is gone
+
+
+def test_the_marker_says_incomplete_until_the_foreign_files_are_carried(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    synth([CHURN], out)
+    calls = []
+    real_marker, real_carry = outdir_lib.write_marker, outdir_lib.carry_over
+
+    def marker(directory, files, *, complete):
+        calls.append(("marker", complete))
+        real_marker(directory, files, complete=complete)
+
+    def carry(old, new, m):
+        calls.append(("carry", m is not None))
+        real_carry(old, new, m)
+
+    monkeypatch.setattr(outdir_lib, "write_marker", marker)
+    monkeypatch.setattr(outdir_lib, "carry_over", carry)
+    synth([CHURN], out)
+    # new_staging marks the empty staging folder first (a killed run leaves it disposable)
+    assert calls == [("marker", False), ("marker", False), ("carry", True), ("marker", True)]
+    assert outdir_lib.read_marker(out).complete is True
+
+
+def test_every_folder_kept_is_reported_recovered_and_disposed_alike(tmp_path, monkeypatch,
+                                                                     capsys):
+    """Folders recover() kept and the one dispose() kept of the replaced output: each is
+    named in a warning (the list adds up; it is not overwritten)."""
+    out = tmp_path / "out"
+    synth([CHURN], out)
+    capsys.readouterr()
+    monkeypatch.setattr(outdir_lib, "recover", lambda o: [tmp_path / "kept-by-recover"])
+    monkeypatch.setattr(outdir_lib, "dispose", lambda old, o: tmp_path / "kept-by-dispose")
+    synth([CHURN], out)
+    tail = ("it holds files trainstack did not write that the new output could not take; "
+            "look through it, then delete it")
+    assert capsys.readouterr().err.splitlines() == [
+        f"warning: kept {tmp_path / 'kept-by-recover'}: {tail}",
+        f"warning: kept {tmp_path / 'kept-by-dispose'}: {tail}"]
+
+
+def test_the_parent_folders_of_out_are_made(tmp_path):
+    out = tmp_path / "a" / "b" / "out"
+    synth([CHURN], out)
+    assert (out / "stacks" / "churn" / "cdk.tf.json").is_file()
+
+
+def test_a_parent_that_cannot_be_made_says_which(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SynthError) as caught:
+        synth([CHURN], tmp_path / "file" / "sub" / "out")
+    assert str(caught.value) == f"cannot create {tmp_path / 'file' / 'sub'}: Not a directory"
+
+
+def test_the_facts_given_are_the_facts_used(tmp_path):
+    """synth(facts=...) selects with them (as `select` does), not with the packaged ones:
+    without churn's training size in the catalog another one is chosen."""
+    from trainstack.catalog import catalog_from_rows, with_vms
+
+    default = synth([CHURN], tmp_path / "a")[0].selection.training().vm_size
+    rows = [vm for vm in load_facts().vms.rows if vm.vm_size != default]
+    given = synth([CHURN], tmp_path / "b",
+                  facts=with_vms(catalog_from_rows(rows)))[0].selection.training().vm_size
+    assert default == "Standard_E16a_v4" and given != default
