@@ -79,9 +79,15 @@ def read_metadata(document: dict[str, Any], path: str) -> Metadata:
 
 
 def _first(exc: ValidationError) -> str:
+    """The first error, as "field: message". Pydantic's own location parts (a union
+    member's tag such as ``constrained-float``, a validator's ``function-after[...]``) are
+    left out; the message's first letter is lowered unless it starts a name (``TS-...``)."""
     err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
-    return f"{loc + ': ' if loc else ''}{err['msg'][:1].lower()}{err['msg'][1:]}"
+    loc = ".".join(str(p) for p in err["loc"] if isinstance(p, int) or str(p).isidentifier())
+    msg = err["msg"]
+    if msg[1:2].islower():
+        msg = msg[:1].lower() + msg[1:]
+    return f"{loc + ': ' if loc else ''}{msg}"
 
 
 def _shown(value: Any) -> str:
