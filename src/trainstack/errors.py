@@ -47,3 +47,9 @@ def did_you_mean(value: object, allowed: Iterable[str]) -> str | None:
         return lowered[value.lower()]
     match = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return match[0] if match else None
+
+
+def continued(message: str) -> str:
+    """A pydantic message continued after "field: ": its first letter lowered ("Input
+    should be" -> "input should be"), unless it starts a name ("TS-META-001 cannot ...")."""
+    return message[:1].lower() + message[1:] if message[1:2].islower() else message

@@ -195,6 +195,13 @@ def test_suppression_rule_id_format():
     assert msg.startswith("p.yaml:11: suppressions[0].rule: must match")
 
 
+def test_a_rule_id_at_the_start_of_a_message_keeps_its_capitals():
+    text = profile_text("suppressions:\n  - rule: TS-META-001\n    reason: long enough reason\n")
+    (msg,) = errors_of(text)
+    assert msg == ("p.yaml:11: suppressions[0].rule: TS-META-001 cannot be suppressed: it "
+                   "reports that validation itself could not run as it should (got 'TS-META-001')")
+
+
 def test_nodes_need_distributed():
     (msg,) = errors_of(profile_text("training:\n  nodes: 4\n"))
     assert msg == "p.yaml:10: training: nodes > 1 needs distributed: true"

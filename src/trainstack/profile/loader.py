@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from trainstack.errors import ProfileError, did_you_mean
+from trainstack.errors import ProfileError, continued, did_you_mean
 from trainstack.inputs import read_text
 from trainstack.limits import PROFILE_MAX_BYTES
 from trainstack.profile.models import WorkloadProfile
@@ -161,7 +161,7 @@ def _format_error(err: dict[str, Any], filename: str, lines: dict[Path_, int]) -
     if kind == "value_error":
         text = f"{where}: {ctx.get('error', err['msg'])}"
         return text if isinstance(value, (dict, list)) else f"{text} (got {_got(value)})"
-    return f"{where}: {err['msg'][:1].lower()}{err['msg'][1:]} (got {_got(value)})"
+    return f"{where}: {continued(err['msg'])} (got {_got(value)})"
 
 
 def _fields_at(loc: Path_) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
 
+from trainstack.errors import continued
 from trainstack.profile.models import AzureRegion, Number, Service, Suppression
 from trainstack.validate.reader import StackError
 
@@ -84,10 +85,7 @@ def _first(exc: ValidationError) -> str:
     left out; the message's first letter is lowered unless it starts a name (``TS-...``)."""
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err["loc"] if isinstance(p, int) or str(p).isidentifier())
-    msg = err["msg"]
-    if msg[1:2].islower():
-        msg = msg[:1].lower() + msg[1:]
-    return f"{loc + ': ' if loc else ''}{msg}"
+    return f"{loc + ': ' if loc else ''}{continued(err['msg'])}"
 
 
 def _shown(value: Any) -> str:
