@@ -10,6 +10,7 @@ through prebuilt provider bindings, which take 6-16 s and up to 1 GB to import.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import threading
@@ -97,11 +98,13 @@ def _body_class(cdk: ModuleType) -> type:
     class StackBody(cdk.TerraformElement):  # type: ignore[misc, name-defined]
         def __init__(self, scope: object, fragment: dict, metadata: dict) -> None:
             super().__init__(scope, "trainstack-body")
-            self._fragment = fragment
+            # kept as JSON text until the engine asks for it at synth: a thousand stacks
+            # held as Python objects cost ~4x the memory
+            self._fragment = json.dumps(fragment)
             self._metadata = metadata
 
         def to_terraform(self) -> dict:
-            return self._fragment
+            return json.loads(self._fragment)
 
         def to_metadata(self) -> dict:
             return self._metadata
