@@ -19,6 +19,7 @@ from trainstack.errors import SynthError
 from trainstack.synth import synth
 
 CHURN = next(p for p in PROFILES if p.stem == "churn")
+REAL_RENDER = synth_module._render  # the fixture below replaces it
 
 
 @pytest.fixture(autouse=True)
@@ -148,3 +149,59 @@ def test_the_facts_given_are_the_facts_used(tmp_path):
     given = synth([CHURN], tmp_path / "b",
                   facts=with_vms(catalog_from_rows(rows)))[0].selection.training().vm_size
     assert default == "Standard_E16a_v4" and given != default
+
+
+# -- the engine's failures ------------------------------------------------------------------
+
+@pytest.fixture
+def planned():
+    from trainstack.settings import Settings
+
+    settings = Settings.from_env()
+    return synth_module.plan([CHURN], settings, None), settings
+
+
+def engine_raising(monkeypatch, exc: BaseException):
+    def fail(specs, outdir, name):
+        list(specs)  # the engine builds every spec as it renders
+        raise exc
+    monkeypatch.setattr(engine, "synth", fail)
+
+
+@pytest.mark.parametrize("message", [
+    "Error: ENOSPC: write failed", "Error: No space left on device, write",
+    "ENOSPC\n  at   write"])
+def test_a_full_disk_reported_by_the_engine_says_so(tmp_path, monkeypatch, planned, message):
+    engine_raising(monkeypatch, RuntimeError(message))
+    with pytest.raises(SynthError) as caught:
+        REAL_RENDER(planned[0], tmp_path / "staging", planned[1])
+    assert str(caught.value) == (f"no space left on the device while writing {tmp_path}; the "
+                                 "previous output is unchanged")
+
+
+def test_another_engine_failure_is_shown_on_one_line_cut_at_500_characters(tmp_path,
+                                                                           monkeypatch, planned):
+    engine_raising(monkeypatch, RuntimeError("jsii says:\n   " + "x" * 600 + " enospc"))
+    with pytest.raises(SynthError) as caught:
+        REAL_RENDER(planned[0], tmp_path / "staging", planned[1])
+    shown = "jsii says: " + "x" * 600
+    assert str(caught.value) == f"the cdktf engine failed: {shown[:500]}"
+
+
+@pytest.mark.parametrize("exc", [SynthError("the engine's own words"),
+                                 OSError(errno.EIO, "Input/output error")])
+def test_trainstacks_own_errors_and_os_errors_pass_through(tmp_path, monkeypatch, planned, exc):
+    engine_raising(monkeypatch, exc)
+    with pytest.raises(type(exc)) as caught:
+        REAL_RENDER(planned[0], tmp_path / "staging", planned[1])
+    assert caught.value is exc
+
+
+def test_a_bug_while_building_a_spec_is_raised_as_itself(tmp_path, monkeypatch, planned):
+    """Not reported as the engine's failure: exit 3, as any bug."""
+    def bug(self, settings):
+        raise ZeroDivisionError("in trainstack")
+    monkeypatch.setattr(synth_module.Planned, "spec", bug)
+    engine_raising(monkeypatch, RuntimeError("never reached"))
+    with pytest.raises(ZeroDivisionError, match="in trainstack"):
+        REAL_RENDER(planned[0], tmp_path / "staging", planned[1])

@@ -522,3 +522,54 @@ def test_the_rule_ids_are_the_documented_ones():
     text = (ROOT / "docs" / "selection.md").read_text()
     documented = set(re.findall(r"^\| `([A-Z]+(?:-[A-Z]+)+)` \|", text, re.M))
     assert documented == {r.value for r in Rule}
+
+
+def gpu_tabular_catalog(gpu_price: float = 1.2):
+    """One CPU size that holds 64 GiB and GPU sizes that each fail one requirement of
+    COMPUTE-GPU-TABULAR, plus one that meets them all (at ``gpu_price``)."""
+    return catalog_from_rows([
+        vm("Standard_E8s_v3", vcpus=8, mem=64, price=0.50, low=None),
+        # 4 x 8 GB = 32 GB in all, but each GPU under 16 GB (a ladder model listed so:
+        # the per-GPU floor holds whatever the catalog says)
+        vm("Standard_NC32_T4_x4", vcpus=32, mem=224, gpus=4, gpu_model="T4", gpu_mem=8,
+           price=0.40, low=None),
+        # 2 x 16 GB, but less RAM than the data needs
+        vm("Standard_NC8as_T4_v3", vcpus=8, mem=56, gpus=2, gpu_model="T4", gpu_mem=16,
+           price=0.45, low=None),
+        # 1 x 16 GB: under half the data's memory need
+        vm("Standard_NC4as_T4_v3", vcpus=4, mem=110, gpus=1, gpu_model="T4", gpu_mem=16,
+           price=0.30, low=None),
+        vm("Standard_NC16as_T4_v3", vcpus=16, mem=110, gpus=2, gpu_model="T4", gpu_mem=16,
+           price=gpu_price, low=None),
+    ])
+
+
+@pytest.mark.parametrize("size_gb,considered", [(13.29, False), (13.3, True)])
+def test_gpu_for_tabular_from_64_gib_on_and_every_requirement_counts(size_gb, considered):
+    """From a memory need of exactly 64 GiB on (GPU_TABULAR_MIN_GIB), a GPU node is weighed:
+    each GPU >= 16 GB, all GPUs >= half the need, RAM >= the need."""
+    s = select(scenario_profile(f"data:\n  size_gb: {size_gb}\ntraining:\n  framework: "
+                                "xgboost\n"), with_vms(gpu_tabular_catalog()))
+    assert memory_need_of(s) == (64.0 if considered else 63.9)
+    if considered:
+        assert s.training().vm_size == "Standard_NC16as_T4_v3" and "COMPUTE-GPU-TABULAR" in rules(s)
+    else:
+        assert s.training().vm_size == "Standard_E8s_v3"
+        assert not any("GPU for large" in a.rejected_because for a in s.alternatives)
+
+
+def test_a_gpu_at_exactly_the_speed_up_times_the_cpu_price_is_listed_not_chosen():
+    """$1.50/h / 3 = $0.50/h, the CPU node's price: not cheaper, so the CPU node stays."""
+    s = select(scenario_profile("data:\n  size_gb: 13.3\ntraining:\n  framework: lightgbm\n"),
+               with_vms(gpu_tabular_catalog(gpu_price=1.50)))
+    assert s.training().vm_size == "Standard_E8s_v3" and "COMPUTE-GPU-TABULAR" not in rules(s)
+    [gpu] = [a for a in s.alternatives if a.vm_size == "Standard_NC16as_T4_v3"]
+    assert gpu.rejected_because == ("GPU for large lightgbm data: $0.5000 per CPU-hour of work "
+                                    "at an assumed 3x speed-up, more than Standard_E8s_v3")
+
+
+def memory_need_of(selection) -> float:
+    import re
+
+    text = next(r.text for r in selection.rationale if r.rule == "COMPUTE-MEMORY")
+    return float(re.search(r"~?([\d.]+) GiB", text).group(1))
