@@ -222,6 +222,13 @@ SELECT_CASES = [
     ("ai-over-budget", "problem:\n  predicts: x\n  task: translation\n  prebuilt_ok: true\n"
      "data:\n  modality: text\n  size_gb: 1\ndeploy:\n  requests_per_month: 900000000\n"
      "constraints:\n  monthly_budget_usd: 10\n"),
+    # billed per audio hour, not per 1,000
+    ("ai-speech-hours", "problem:\n  predicts: x\n  task: speech-to-text\n  prebuilt_ok: true\n"
+     "data:\n  modality: audio\n  size_gb: 1\ndeploy:\n  requests_per_month: 120\n"),
+    # $1 per 1,000 records: a cost to the tenth of a cent, shown to the cent
+    ("ai-text-odd-records", "problem:\n  predicts: x\n  task: sentiment-analysis\n"
+     "  prebuilt_ok: true\ndata:\n  modality: text\n  size_gb: 1\n"
+     "deploy:\n  requests_per_month: 1234567\n"),
     ("ai-no-expertise", "problem:\n  predicts: x\n  task: speech-to-text\n"
      "data:\n  modality: audio\n  size_gb: 1\nteam:\n  ml_expertise: none\n"),
     ("aml-over-budget-relax", TABULAR + "training:\n  framework: sklearn\n  max_hours: 10\n"
