@@ -250,6 +250,10 @@ SELECT_CASES = [
     ("aml-multi-node", "problem:\n  predicts: x\n  task: text-generation\n"
      "data:\n  modality: text\n  size_gb: 20\ntraining:\n  framework: transformers\n"
      "  distributed: true\n  nodes: 2\n  model_size: large\n"),
+    # distributed on one node: no InfiniBand needed, a single multi-GPU node
+    ("aml-distributed-one-node", "problem:\n  predicts: x\n  task: text-generation\n"
+     "data:\n  modality: text\n  size_gb: 20\ntraining:\n  framework: transformers\n"
+     "  distributed: true\n  nodes: 1\n  model_size: large\n"),
     ("aml-region-override", TABULAR + "training:\n  framework: sklearn\n"
      "overrides:\n  region: northeurope\n"),
     ("synapse-pinned-gpu", "problem:\n  predicts: x\n  task: image-classification\n"
