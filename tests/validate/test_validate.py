@@ -435,14 +435,14 @@ def test_spark_node_sizes_come_from_the_catalog(documents, node_size, flagged):
 
 def test_rules_read_nothing_themselves():
     """The catalog and service facts reach every rule through its context (RuleContext.facts):
-    no rule module loads data or reads files. The one reader allowed is ``attribute_rules``,
+    no rule module loads data or reads files. The one reader allowed is ``declared_rules``,
     which reads rule declarations (security.toml) once at import, never a fact."""
     import ast
 
     for path in (ROOT / "src" / "trainstack" / "validate" / "rules").glob("*.py"):
         tree = ast.parse(path.read_text())
-        tree.body = [n for n in tree.body  # (mutmut renames it x_attribute_rules__mutmut_N)
-                     if not (isinstance(n, ast.FunctionDef) and "attribute_rules" in n.name)]
+        tree.body = [n for n in tree.body  # (mutmut renames it x_declared_rules__mutmut_N)
+                     if not (isinstance(n, ast.FunctionDef) and "declared_rules" in n.name)]
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
         called = {n.func.id if isinstance(n.func, ast.Name) else n.func.attr
                   for n in ast.walk(tree) if isinstance(n, ast.Call)

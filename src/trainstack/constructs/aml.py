@@ -70,7 +70,6 @@ def _workspace(b: StackBuilder
         key_vault_id=key_vault.ref(),
         storage_account_id=storage.ref(),
         container_registry_id=registry.ref(),
-        identity=r.Identity(),
         public_network_access_enabled=not private,
         managed_network=r.ManagedNetwork(isolation_mode="AllowOnlyApprovedOutbound")
         if private else None,

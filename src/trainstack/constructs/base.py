@@ -133,7 +133,6 @@ class StackBuilder:
         self.add(r.DiagnosticSetting(
             local_name=local, name=f"diag-{name}", target_resource_id=target.ref(),
             log_analytics_workspace_id=self.logs().ref(),
-            enabled_log=(r.EnabledLog(category_group="allLogs"),),
             enabled_metric=(r.EnabledMetric(category="AllMetrics"),) if metrics else None,
         ))
 

@@ -17,7 +17,7 @@ class MachineLearningWorkspace(AzureResource, terraform_type="azurerm_machine_le
     key_vault_id: str
     storage_account_id: str
     container_registry_id: str
-    identity: Identity
+    identity: Identity = Identity()  # system-assigned: no credentials stored anywhere
     public_network_access_enabled: bool
     managed_network: ManagedNetwork | None = None
     image_build_compute_name: str | None = None

@@ -56,7 +56,7 @@ class DiagnosticSetting(Element, terraform_type="azurerm_monitor_diagnostic_sett
     name: str
     target_resource_id: str
     log_analytics_workspace_id: str
-    enabled_log: tuple[EnabledLog, ...]
+    enabled_log: tuple[EnabledLog, ...] = (EnabledLog(category_group="allLogs"),)  # every log
     enabled_metric: tuple[EnabledMetric, ...] | None = None
 
 

@@ -95,11 +95,39 @@ def attribute_rule(rule_id: str, what: str, why: str, level: Level, types: Itera
     resource_rule(rule_id, what, why, level, types, help_uri)(check)
 
 
-def attribute_rules(table: str) -> None:
-    """Register every rule of the packaged TOML ``table`` (a file beside this module) as an
-    ``attribute_rule``: rules of one shape are declared as data, one table each."""
+def covered_rule(rule_id: str, what: str, why: str, level: Level, target: str, *,
+                 covered_by: str, through: str, when_set: str | None = None,
+                 when_equal: dict[str, Any] | None = None, message: str,
+                 help_uri: str | None = None) -> None:
+    """"every ``target`` resource is referenced by a ``covered_by`` resource through its
+    ``through`` argument" - among the ``covered_by`` resources whose ``when_set`` argument is
+    set and whose ``when_equal`` arguments have those values (a diagnostic setting with logs
+    on, the idle-shutdown action)."""
+    def accepts(r: Resource) -> bool:
+        return ((when_set is None or bool(r.get(when_set)))
+                and all(r.get(k) == v for k, v in (when_equal or {}).items()))
+
+    def check(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+        for r in ctx.stack.without(target, covered_by, through, where=accepts):
+            yield r.address, message
+
+    RULES[rule_id] = Rule(rule_id, what, why, level, stack_check=check, help_uri=help_uri)
+
+
+def declared_rules(table: str) -> None:
+    """Register every rule of the packaged TOML ``table`` (a file beside this module): rules
+    of one shape are declared as data, one table each - an ``attribute`` table is an
+    ``attribute_rule``, a ``covered_by`` table a ``covered_rule``."""
     text = resources.files(__package__).joinpath(table).read_text(encoding="utf-8")
     for rule_id, row in tomllib.loads(text).items():
-        attribute_rule(rule_id, row["what"], row["why"], row["level"], row["types"],
-                       attribute=row["attribute"], must_be=row["must_be"],
-                       default=row.get("default"), help_uri=POLICY if row.get("policy") else None)
+        common = (rule_id, row["what"], row["why"], row["level"])
+        help_uri = POLICY if row.get("policy") else None
+        if "attribute" in row:
+            attribute_rule(*common, row["types"], attribute=row["attribute"],
+                           must_be=row["must_be"], default=row.get("default"),
+                           help_uri=help_uri)
+        else:
+            covered_rule(*common, row["target"], covered_by=row["covered_by"],
+                         through=row["through"], when_set=row.get("when_set"),
+                         when_equal=row.get("when_equal"), message=row["message"],
+                         help_uri=help_uri)

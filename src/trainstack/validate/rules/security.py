@@ -11,13 +11,13 @@ from trainstack.validate.model import Resource
 from trainstack.validate.rules.base import (
     NotApplicable,
     RuleContext,
-    attribute_rules,
+    declared_rules,
     resource_rule,
-    stack_rule,
 )
 
-# TS-SEC-001, -002, -004, -005, -007, -009, -010 say "argument X must be Y": security.toml
-attribute_rules("security.toml")
+# TS-SEC-001, -002, -004, -005, -007, -009, -010 ("argument X must be Y") and -008, -012
+# ("every X is the target of a Y"): declared as data in security.toml
+declared_rules("security.toml")
 
 
 IDENTITY_TYPES = ("azurerm_machine_learning_workspace", "azurerm_machine_learning_compute_cluster",
@@ -43,16 +43,6 @@ def _storage_tls(r: Resource, ctx: RuleContext) -> Iterator[str]:
         yield "https_traffic_only_enabled is not true"
 
 
-@stack_rule("TS-SEC-008", "Azure ML workspaces send resource logs to Log Analytics",
-            "Azure Policy 'Resource logs in Azure Machine Learning Workspaces should be "
-            "enabled' (afe0c3be-ba3b-4544-ba52-0c99672a8ad6)", "error")
-def _diagnostics(ctx: RuleContext) -> Iterator[tuple[str, str]]:
-    for ws in ctx.stack.without("azurerm_machine_learning_workspace",
-                                "azurerm_monitor_diagnostic_setting", "target_resource_id",
-                                where=lambda d: bool(d.get("enabled_log"))):
-        yield ws.address, "no diagnostic setting with enabled logs targets this workspace"
-
-
 PUBLIC_ACCESS_TYPES = ("azurerm_machine_learning_workspace", "azurerm_storage_account",
                        "azurerm_key_vault", "azurerm_container_registry",
                        "azurerm_synapse_workspace", "azurerm_databricks_workspace",
@@ -67,16 +57,6 @@ def _private_means_private(r: Resource, ctx: RuleContext) -> Iterator[str]:
         raise NotApplicable
     if r.get("public_network_access_enabled", True) is not False:
         yield "the profile is private but public_network_access_enabled is not false"
-
-
-@stack_rule("TS-SEC-012", "Compute instances shut down when idle",
-            "Azure Policy 'Azure Machine Learning Compute Instance should have idle shutdown' "
-            "(679ddf89-ab8f-48a5-9029-e76054077449)", "warning")
-def _idle_shutdown(ctx: RuleContext) -> Iterator[tuple[str, str]]:
-    for ci in ctx.stack.without("azurerm_machine_learning_compute_instance",
-                                "azapi_resource_action", "resource_id",
-                                where=lambda a: a.get("action") == "updateIdleShutdownSetting"):
-        yield ci.address, "no idle shutdown (azapi_resource_action updateIdleShutdownSetting)"
 
 
 SECRET_ARGUMENTS = frozenset({"admin_password", "client_secret", "sql_administrator_login_password",
