@@ -2,6 +2,7 @@
 
 Usage (from the folder where `mutmut run` ran):
     python tools/mutation_report.py > benchmarks/results/mutation-<date>.txt
+    python tools/mutation_report.py --diffs    # and each survivor's changed lines
 
 Survivors in functions that run only when a module is imported (rule and pack
 registration) or only in child processes are the tool's blind spots (docs/testing.md);
@@ -16,8 +17,8 @@ import sys
 
 # Functions mutmut cannot observe: they run at import time, before its fork server
 # selects a mutant, or only in a child process that imports the unmutated package.
-IMPORT_TIME = {"attribute_rule", "resource_rule", "stack_rule", "_schema_rule",
-               "_metadata_problems", "_pack"}
+IMPORT_TIME = {"attribute_rule", "covered_rule", "declared_rules", "attribute_rules",
+               "resource_rule", "stack_rule", "_schema_rule", "_metadata_problems", "_pack"}
 CHILD_PROCESS = {"synth_in_place"}
 
 
@@ -59,6 +60,20 @@ def main() -> None:
                  "child process" if name.split(".")[-1] in CHILD_PROCESS else "")
         print(f"  {module}.{name}: {len(numbers)}{f' ({cause})' if cause else ''}: "
               f"{', '.join(numbers)}")
+    if "--diffs" in sys.argv:
+        print("\neach survivor's change (- the code, + the mutant):")
+        for mutant, state in sorted(status.items()):
+            if state in ("survived", "no tests", "suspicious"):
+                print(f"{mutant} ({state})")
+                print(changed_lines(mutant))
+
+
+def changed_lines(mutant: str) -> str:
+    """The removed and added lines of `mutmut show <mutant>`."""
+    shown = subprocess.run(["mutmut", "show", mutant], capture_output=True, text=True,
+                           check=False).stdout
+    return "\n".join("    " + line for line in shown.splitlines()
+                     if line[:2] in ("- ", "+ ") and line[:4] not in ("--- ", "+++ "))
 
 
 if __name__ == "__main__":
