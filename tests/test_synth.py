@@ -446,3 +446,15 @@ def test_a_bug_building_a_stack_is_a_bug_not_an_engine_failure(tmp_path, monkeyp
     with pytest.raises(KeyError, match="a bug"):
         synth(PROFILES[:1], tmp_path / "out", Settings())
     assert not (tmp_path / "out").exists()
+
+
+def test_in_place_synthesis_for_cdktf_writes_the_stored_stacks(tmp_path):
+    """stacks/app.py (`cdktf synth`) renders with the same engine into its own folder."""
+    from trainstack.synth import synth_in_place
+
+    chosen = [p for p in PROFILES if p.stem in ("churn", "claims-synapse")]
+    synth_in_place(chosen, tmp_path / "cdktf.out")
+    for path in chosen:
+        rel = Path("stacks") / path.stem / "cdk.tf.json"
+        assert (tmp_path / "cdktf.out" / rel).read_bytes() == (
+            ROOT / "tests" / "golden" / rel).read_bytes()

@@ -32,8 +32,9 @@ def no_engine(monkeypatch):
     def render(planned, staging: Path, settings) -> None:
         for p in planned:
             target = staging / "stacks" / Path(p.path).stem / "cdk.tf.json"
-            target.parent.mkdir(parents=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text('{"resource": {}}\n')
+        (staging / "manifest.json").write_text('{"stacks": {}}\n')
 
     monkeypatch.setattr(synth_module, "_render", render)
 
@@ -205,3 +206,38 @@ def test_a_bug_while_building_a_spec_is_raised_as_itself(tmp_path, monkeypatch, 
     engine_raising(monkeypatch, RuntimeError("never reached"))
     with pytest.raises(ZeroDivisionError, match="in trainstack"):
         REAL_RENDER(planned[0], tmp_path / "staging", planned[1])
+
+
+# -- in place, for `cdktf synth` --------------------------------------------------------------
+
+def test_in_place_renders_into_out_keeps_what_is_there_and_marks_what_it_wrote(tmp_path):
+    """`cdktf synth` (stacks/app.py) owns the folder: nothing in it is removed, and the
+    marker lists exactly the files this run wrote, so `trainstack synth` may replace them."""
+    from trainstack.settings import Settings
+
+    out = tmp_path / "cdktf.out"
+    (out / "stacks" / "churn").mkdir(parents=True)
+    (out / "stacks" / "churn" / "terraform.tfstate").write_text("{}")
+    (out / "notes.txt").write_text("mine")
+    planned = synth_module.synth_in_place([CHURN], out, Settings.from_env())
+    assert [p.name for p in planned] == ["churn"]
+    marker = outdir_lib.read_marker(out)
+    assert marker.complete is True
+    assert marker.files == {
+        rel: outdir_lib.sha256(out / rel)
+        for rel in ("manifest.json", "stacks/churn/cdk.tf.json")}
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "stacks" / "churn" / "terraform.tfstate").read_text() == "{}"
+
+
+def test_in_place_marks_only_files_that_are_there(tmp_path, monkeypatch):
+    out = tmp_path / "cdktf.out"
+    out.mkdir()
+
+    def render_without_manifest(planned, staging, settings):
+        target = staging / "stacks" / "churn" / "cdk.tf.json"
+        target.parent.mkdir(parents=True)
+        target.write_text("{}")
+    monkeypatch.setattr(synth_module, "_render", render_without_manifest)
+    synth_module.synth_in_place([CHURN], out)  # settings from the environment
+    assert list(outdir_lib.read_marker(out).files) == ["stacks/churn/cdk.tf.json"]
