@@ -214,8 +214,7 @@ def test_a_crashing_rule_becomes_a_finding(documents, monkeypatch):
 
     monkeypatch.setitem(rules_module.RULES, "TS-SEC-099", Rule(
         "TS-SEC-099", "crashes", "test", "error", ("azurerm_key_vault",), resource_check=boom))
-    pack = Pack("test", "baseline and a rule that crashes",
-                {**BASELINE.levels, "TS-SEC-099": "error"})
+    pack = Pack("test", {**BASELINE.levels, "TS-SEC-099": "error"})  # + a rule that crashes
     report = run(copy.deepcopy(documents["churn"]), "churn", pack)
     (f,) = [f for f in report.findings if f.rule == "TS-ENGINE-001"]
     assert "TS-SEC-099 crashed: KeyError" in f.message and f.level == "error" and report.failed

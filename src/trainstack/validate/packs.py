@@ -17,7 +17,6 @@ class Pack:
     """A named set of rules with the level each is reported at."""
 
     name: PackName | str  # the shipped packs are PackName; a team may define its own
-    description: str
     levels: Mapping[str, Level]  # rule id -> level; rules not listed do not run
 
     @property
@@ -30,17 +29,15 @@ class Pack:
         return self.levels[rule_id]
 
 
-def _pack(name: PackName, description: str, rules: Mapping[str, Rule],
-          strict: bool) -> Pack:
+def _pack(name: PackName, rules: Mapping[str, Rule], strict: bool) -> Pack:
     levels: dict[str, Level] = {
         rule_id: "error" if strict and rule.level == "warning" else rule.level
         for rule_id, rule in rules.items()
     }
-    return Pack(name, description, MappingProxyType(levels))
+    return Pack(name, MappingProxyType(levels))
 
 
-BASELINE = _pack("baseline", "every rule at its own level (docs/validation.md)", RULES,
-                 strict=False)
-STRICT = _pack("strict", "every rule; warnings are errors (the CI gate)", RULES, strict=True)
+BASELINE = _pack("baseline", RULES, strict=False)  # every rule at its own level
+STRICT = _pack("strict", RULES, strict=True)  # every rule; warnings are errors (the CI gate)
 
 PACKS: Mapping[str, Pack] = MappingProxyType({p.name: p for p in (BASELINE, STRICT)})
