@@ -263,6 +263,15 @@ SELECT_CASES = [
      "data:\n  modality: timeseries\n  size_gb: 400\n  needs_distributed_prep: true\n"
      "training:\n  framework: spark-mllib\n  max_hours: 5\n  runs_per_month: 30\n"
      "team:\n  prefers: [sql]\nconstraints:\n  monthly_budget_usd: 50\n"),
+    # a budget that holds two runs: the advice counts them exactly ($240.24 a run)
+    ("synapse-two-runs-fit", "problem:\n  predicts: x\n  task: forecasting\n"
+     "data:\n  modality: timeseries\n  size_gb: 400\n  needs_distributed_prep: true\n"
+     "training:\n  framework: spark-mllib\n  max_hours: 5\n  runs_per_month: 30\n"
+     "team:\n  prefers: [sql]\nconstraints:\n  monthly_budget_usd: 481\n"),
+    ("databricks-two-runs-fit", "problem:\n  predicts: x\n  task: classification\n"
+     "data:\n  size_gb: 700\n  needs_distributed_prep: true\nenvironment: prod\n"
+     "training:\n  framework: spark-mllib\n  max_hours: 3\n  runs_per_month: 12\n"
+     "constraints:\n  monthly_budget_usd: 304\n"),
     ("databricks-spot-for-budget", "problem:\n  predicts: x\n  task: classification\n"
      "data:\n  size_gb: 700\n  needs_distributed_prep: true\nenvironment: prod\n"
      "training:\n  framework: spark-mllib\n  max_hours: 3\n  runs_per_month: 12\n"
