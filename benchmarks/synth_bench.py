@@ -52,13 +52,27 @@ def _hwm_kib(pid: int) -> int | None:
     return None
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak MiB summed over the process tree) of one command."""
+def _role(pid: int) -> str:
+    """Which process of a synth this is: python, jsii's node wrapper, or the node engine."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            args = fh.read().decode(errors="replace")
+    except OSError:
+        return "other"
+    if "jsii-runtime.js" in args:
+        return "node wrapper"
+    return "node engine" if "node" in args.split("\0")[0] else "python"
+
+
+def measure_by_process(cmd: list[str]) -> tuple[float, dict[str, float]]:
+    """(wall seconds, peak MiB of each kind of process: python, node wrapper, node engine)
+    of one command."""
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     peaks: dict[int, int] = {}
+    roles: dict[int, str] = {}
     while proc.poll() is None:
         todo = [proc.pid]
         while todo:
@@ -66,12 +80,22 @@ def measure(cmd: list[str]) -> tuple[float, float]:
             hwm = _hwm_kib(pid)
             if hwm is not None:
                 peaks[pid] = max(peaks.get(pid, 0), hwm)
+                roles.setdefault(pid, _role(pid))
             todo += _children(pid)
         time.sleep(0.005)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr.read().decode()}")
-    return wall, sum(peaks.values()) / 1024
+    by_role: dict[str, float] = {}
+    for pid, kib in peaks.items():
+        by_role[roles[pid]] = by_role.get(roles[pid], 0.0) + kib / 1024
+    return wall, by_role
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak MiB summed over the process tree) of one command."""
+    wall, by_role = measure_by_process(cmd)
+    return wall, sum(by_role.values())
 
 
 def many_profiles(directory: Path, count: int) -> list[str]:
@@ -91,20 +115,26 @@ def many_profiles(directory: Path, count: int) -> list[str]:
 def many(counts: list[int], runs: int) -> None:
     """Wall time and peak memory of one synth of N profiles, for each N; the marginal cost."""
     results: dict[int, list[tuple[float, float]]] = {n: [] for n in counts}
+    parts: dict[int, list[dict[str, float]]] = {n: [] for n in counts}
     with tempfile.TemporaryDirectory() as tmp:
         paths = many_profiles(Path(tmp), max(counts))
         for run in range(runs):
             for n in counts:
                 out = f"{tmp}/out-{n}-{run}"
-                results[n].append(measure([sys.executable, "-m", "trainstack", "synth",
-                                           *paths[:n], "-q", "--out", out]))
+                wall, by_role = measure_by_process([sys.executable, "-m", "trainstack",
+                                                    "synth", *paths[:n], "-q", "--out", out])
+                results[n].append((wall, sum(by_role.values())))
+                parts[n].append(by_role)
     print(f"profiles: churn + vision-defects under N names; runs: {runs} each; medians")
-    print("| profiles | wall s | peak MiB (python+node) |")
-    print("|---|---|---|")
+    print("| profiles | wall s | peak MiB (python+node) | python | node wrapper | node engine |")
+    print("|---|---|---|---|---|---|")
     med = {n: (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows))
            for n, rows in results.items()}
     for n in counts:
-        print(f"| {n} | {med[n][0]:.2f} | {med[n][1]:.0f} |")
+        each = [statistics.median(p.get(role, 0.0) for p in parts[n])
+                for role in ("python", "node wrapper", "node engine")]
+        print(f"| {n} | {med[n][0]:.2f} | {med[n][1]:.0f} | "
+              + " | ".join(f"{v:.0f}" for v in each) + " |")
     low, high = min(counts), max(counts)
     if high > low:
         slope = (med[high][0] - med[low][0]) / (high - low)
