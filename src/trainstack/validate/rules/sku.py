@@ -47,11 +47,14 @@ def _priority(r: Resource, ctx: RuleContext) -> Iterator[str]:
 
 
 def _region_of(r: Resource, ctx: RuleContext) -> str | None:
-    if literal(r.get("location")) is not None:
-        return literal(r.get("location"))
+    """The region a compute is created in: its own location, else its workspace's (compute
+    instances take the workspace's), else the stack's; a location Terraform computes (a
+    reference) is passed over for the next."""
+    if (own := literal(r.get("location"))) is not None:
+        return own
     parent = ctx.stack.resolve(r.get("machine_learning_workspace_id"))
-    if parent is not None and isinstance(parent.get("location"), str):
-        return parent.get("location")
+    if parent is not None and (theirs := literal(parent.get("location"))) is not None:
+        return theirs
     region = ctx.stack.meta.get("region")
     return region if isinstance(region, str) else None
 
