@@ -272,6 +272,11 @@ SELECT_CASES = [
      "data:\n  size_gb: 700\n  needs_distributed_prep: true\nenvironment: prod\n"
      "training:\n  framework: spark-mllib\n  max_hours: 3\n  runs_per_month: 12\n"
      "constraints:\n  monthly_budget_usd: 304\n"),
+    # over budget, but spot is not allowed: the cluster stays on demand and says so
+    ("databricks-over-budget-no-spot", "problem:\n  predicts: x\n  task: classification\n"
+     "data:\n  size_gb: 700\n  needs_distributed_prep: true\n"
+     "training:\n  framework: spark-mllib\n  max_hours: 3\n  runs_per_month: 12\n"
+     "constraints:\n  monthly_budget_usd: 1500\n  allow_low_priority: false\n"),
     ("databricks-spot-for-budget", "problem:\n  predicts: x\n  task: classification\n"
      "data:\n  size_gb: 700\n  needs_distributed_prep: true\nenvironment: prod\n"
      "training:\n  framework: spark-mllib\n  max_hours: 3\n  runs_per_month: 12\n"

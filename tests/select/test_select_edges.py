@@ -96,3 +96,18 @@ def test_relax_text_proposes_fewer_runs_only_when_one_fits():
     assert relax_text(50.0, 40.0, 50.0, 10, []) == (
         " even with the cheapest feasible choice; to fit: raise "
         "constraints.monthly_budget_usd to at least $50")
+
+
+def test_a_cheaper_databricks_cluster_of_more_than_32_workers_is_listed_with_why(monkeypatch):
+    """Clusters of up to 32 workers are preferred: a cheaper one of 40 small nodes loses and
+    the alternative says so in workers."""
+    monkeypatch.setattr(spark, "spark_memory_need", lambda profile: (480.0, "test"))
+    catalog = catalog_from_rows([
+        vm("Standard_D4s_v5", vcpus=4, mem=16, price=0.01, low=None),
+        vm("Standard_E16s_v5", vcpus=16, mem=128, price=1.0, low=None),
+    ])
+    s = select(parse("overrides:\n  service: databricks\n"), with_vms(catalog))
+    assert (s.training().vm_size, s.training().max_nodes) == ("Standard_E16s_v5", 5)
+    [alt] = s.alternatives
+    assert (alt.vm_size, alt.rejected_because) == ("Standard_D4s_v5 x 40 + driver",
+                                                   "40 workers: more than 32")

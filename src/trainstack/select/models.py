@@ -41,7 +41,8 @@ class _Compute(_Value):
     priority: Literal["dedicated", "low-priority"]
     hourly_usd: float  # per node
     # Not part of the select JSON contract; used by the stacks.
-    idle_minutes: int = 15  # idle scale-down, auto-termination or auto-pause
+    idle_minutes: int  # idle scale-down, auto-termination or auto-pause (no default: each
+    # service says its own)
 
     def contract_dict(self) -> dict[str, Any]:
         """The keys of docs/profile-v1.md, in its order."""
