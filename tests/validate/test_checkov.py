@@ -75,6 +75,17 @@ def test_addresses_map_back_exact_unique_or_left_as_checkov_gave_them():
         "C": "resource.storage", "D": "module.x.resource.ghost"}
 
 
+def test_data_sources_and_longer_names_map_back_by_their_last_part():
+    doc = {"resource": {"azurerm_storage_account": {"lake": {"name": "a"}}},
+           "data": {"azurerm_client_config": {"me": {}}}}
+    stack = Stack.from_document("s", "s/cdk.tf.json", doc)
+    text = json.dumps(output(failed("A", "resource.me", "s"),
+                             failed("B", "module.lake.resource.other", "s"),
+                             {"check_id": "C", "file_path": "/t/s/cdk.tf.json"}))
+    assert {f.rule: f.resource for f in parse_results(stack, text)} == {
+        "A": "data.azurerm_client_config.me", "B": "module.lake.resource.other", "C": ""}
+
+
 def test_only_this_stacks_file_counts():
     text = json.dumps(output(failed("A", "resource.storage", stack="other"),
                              {"check_id": "B", "resource": "resource.storage"},  # no file_path
@@ -148,6 +159,7 @@ def test_checkov_gets_each_stack_without_its_terraform_block_offline_and_in_an_e
     assert run_checkov([churn, vision]) == []
     [call] = recorder.calls
     tmp = str(call["tmp"])
+    assert call["tmp"].name.startswith("trainstack-checkov-")
     assert call["cmd"] == [sys.executable, "-m", "checkov.main", "-d", tmp,
                            "--framework", "terraform_json", "--skip-download", "-o", "json",
                            "--compact", "--quiet"]

@@ -45,6 +45,12 @@ def report(tmp_path) -> Report:
         f("CKV_AZURE_1", "error", "s", "azurerm_storage_account.lake", "checkov's check",
           source="checkov"),
         f("TF-VALIDATE", "error", "gone", "", "terraform's diagnostic", source="terraform"),
+        # two warnings in one check; a second skipped check; a suppression without a reason
+        f("TS-B", "warning", "s", "azurerm_storage_account.lake", "warned once"),
+        f("TS-B", "warning", "s", "azurerm_storage_account.lake", "warned twice"),
+        f("TS-C", "note", "s", "azurerm_key_vault.vault", "noted", suppressed=True),
+        # a stack the report does not list (its path is the conventional one)
+        f("TS-A", "error", "orphan", "", "of a stack not listed"),
     ]
     evaluations = [("s", "TS-A", "azurerm_storage_account.lake"),
                    ("s", "TS-A", "azurerm_storage_account.vault"),

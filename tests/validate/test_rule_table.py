@@ -202,6 +202,13 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
      {("TS-SEC-004", VAULT): E}),
     ("vault-purge-unset", "churn", [drop(VAULT, "purge_protection_enabled")],
      {("TS-SEC-004", VAULT): E}),
+    # a string is not the boolean the rule asks for; a reference cannot be judged before
+    # apply (fails closed, at the rule's level)
+    ("vault-purge-as-text", "churn", [put(VAULT, "purge_protection_enabled", "true")],
+     {("TS-SEC-004", VAULT): E, ("TS-SCHEMA-003", VAULT): E}),
+    ("vault-purge-by-reference", "churn",
+     [put(VAULT, "purge_protection_enabled", "${azurerm_key_vault.key_vault.enabled}")],
+     {("TS-SEC-004", VAULT): E}),
     ("vault-rbac-off", "churn", [put(VAULT, "rbac_authorization_enabled", False)],
      {("TS-SEC-005", VAULT): E}),
     ("vault-rbac-unset", "churn", [drop(VAULT, "rbac_authorization_enabled")],

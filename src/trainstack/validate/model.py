@@ -102,8 +102,7 @@ class Stack:
             for key, value in extra.items():
                 if key != "//":
                     merged[key] = _combined(merged.get(key), value)
-        stack = cls.from_document(name, path, merged)
-        stack.meta = read_metadata(document, path)
+        stack = cls.from_document(name, path, merged)  # merged "//" is cdk.tf.json's own
         for file_name, extra in overrides:
             where = f"{Path(path).parent / file_name}"
             for kind, is_data in (("resource", False), ("data", True)):

@@ -56,8 +56,7 @@ def parse_json(text: str, path: str) -> Any:
                          ) from None
     where = _too_deep(document) if isinstance(document, (dict, list)) else None
     if where is not None:
-        raise StackError(f"{path}: {where or '(document)'}: nests deeper than {JSON_MAX_DEPTH} "
-                         "levels")
+        raise StackError(f"{path}: {where}: nests deeper than {JSON_MAX_DEPTH} levels")
     return document
 
 
