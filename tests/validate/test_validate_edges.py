@@ -5,7 +5,6 @@ literal secrets, and what `validate_directory` runs only when asked."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from conftest import ROOT
