@@ -5,6 +5,10 @@ each failure says, the order of the marker's two writes, and the folders it had 
 from __future__ import annotations
 
 import errno
+import os
+import shutil
+import signal
+import subprocess
 import threading
 from pathlib import Path
 
@@ -241,3 +245,48 @@ def test_in_place_marks_only_files_that_are_there(tmp_path, monkeypatch):
     monkeypatch.setattr(synth_module, "_render", render_without_manifest)
     synth_module.synth_in_place([CHURN], out)  # settings from the environment
     assert list(outdir_lib.read_marker(out).files) == ["stacks/churn/cdk.tf.json"]
+
+
+def test_settle_waits_for_an_engine_still_starting_but_not_for_ever(monkeypatch):
+    """console() calls settle() before the exit hooks: an engine left starting by a Ctrl-C
+    must finish first (see cli/entry.py), and a hung one must not hang the exit."""
+    release, finished = threading.Event(), threading.Event()
+
+    def start() -> None:
+        release.wait(10)
+        finished.set()
+
+    thread = threading.Thread(target=start, daemon=True)
+    monkeypatch.setattr(engine, "_preloading", {"cdktf": thread})
+    thread.start()
+    engine.settle(timeout=0.2)
+    assert not finished.is_set()  # it gave up waiting
+    threading.Timer(0.1, release.set).start()
+    engine.settle(timeout=10)
+    assert finished.is_set()
+
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="needs node")
+@pytest.mark.parametrize("folder", ["plain", 'with space and "quote" and \\ back'])
+def test_node_options_make_node_ignore_sigint_and_keep_the_users_options(tmp_path, monkeypatch,
+                                                                         folder):
+    """node itself is the oracle: with the options, a node process that sends itself SIGINT
+    lives on (and the user's own option still applies); without them it dies of it."""
+    script = tmp_path / folder / "ignore_sigint.cjs"
+    script.parent.mkdir()
+    script.write_bytes(engine._IGNORE_SIGINT.read_bytes())
+    monkeypatch.setattr(engine, "_IGNORE_SIGINT", script)
+    options = engine.node_options("--max-old-space-size=100")
+    assert engine.node_options(options) == options  # added once
+    probe = ("process.kill(process.pid, 'SIGINT');"
+             "setTimeout(() => console.log('alive', require('v8').getHeapStatistics()"
+             ".heap_size_limit < 200 * 2 ** 20), 200)")
+    lives = subprocess.run([NODE, "-e", probe], capture_output=True, text=True, timeout=30,
+                           env={**os.environ, "NODE_OPTIONS": options})
+    assert (lives.returncode, lives.stdout) == (0, "alive true\n"), lives.stderr
+    dies = subprocess.run([NODE, "-e", probe], capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "NODE_OPTIONS": ""})
+    assert dies.returncode == -signal.SIGINT

@@ -11,6 +11,7 @@ import os
 import sys
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+SETTLE_SECONDS = 30.0  # a cold engine start takes 1-3 s; a hung one must not hang the exit
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +45,8 @@ def console() -> None:
         # the interrupt was swallowed inside the command (see interrupts.py)
         sys.stderr.write("error: interrupted\n")
         code = INTERRUPTED
+    if code == INTERRUPTED:
+        _quiet_shutdown()
     # Tearing down the interpreter (the engine's large generated modules) costs
     # ~0.1 s and does nothing a finished CLI needs: flush, run the exit hooks
     # (they stop the engine's node process and remove its temp files), and go.
@@ -51,3 +54,23 @@ def console() -> None:
     sys.stderr.flush()
     atexit._run_exitfuncs()
     os._exit(code)
+
+
+def _quiet_shutdown() -> None:
+    """After a Ctrl-C, finish shutting down without printing more than "interrupted".
+
+    - The engine may still be starting in its thread (the interrupt came at start-up): let
+      it finish, so that its exit hook stops node and removes its files; removing them
+      while jsii still writes them fails ("Directory not empty").
+    - A terminal's Ctrl-C reaches every process of its group, node included; jsii's
+      runtime shuts down on SIGINT, and jsii's exit hook then reports a BrokenPipeError
+      writing its goodbye to it. Nothing the user can act on, and the command already
+      said it was interrupted: the rest of the shutdown writes to /dev/null.
+    """
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    engine = sys.modules.get("trainstack.constructs.engine")
+    if engine is not None:
+        engine.settle(timeout=SETTLE_SECONDS)

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -40,6 +41,8 @@ def load_engine(name: str) -> ModuleType:
         )
     # jsii prints an end-of-life banner on Node 20 unless told not to.
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    # jsii starts node with this process's environment.
+    os.environ["NODE_OPTIONS"] = node_options(os.environ.get("NODE_OPTIONS", ""))
     try:
         return importlib.import_module(ENGINES[name])
     except ImportError as exc:
@@ -48,6 +51,28 @@ def load_engine(name: str) -> ModuleType:
         ) from None
     except Exception as exc:  # jsii start-up failures surface as many exception types
         raise SynthError(f"the {name} engine could not start: {exc}") from None
+
+
+_IGNORE_SIGINT = Path(__file__).parent / "node" / "ignore_sigint.cjs"
+
+
+def node_options(current: str) -> str:
+    """``current`` NODE_OPTIONS plus the script that has the engine's node processes ignore
+    SIGINT (see node/ignore_sigint.cjs), quoted as node parses NODE_OPTIONS."""
+    quoted = str(_IGNORE_SIGINT).replace("\\", "\\\\").replace('"', '\\"')
+    option = f'--require "{quoted}"'
+    return current if option in current else f"{current} {option}".strip()
+
+
+def settle(timeout: float) -> None:
+    """Wait (at most ``timeout`` seconds in all) for engines still starting in the background.
+
+    Called before the exit hooks run: jsii writes its runtime into a temporary folder while
+    it starts, and that folder's exit-time removal racing with those writes fails with
+    "Directory not empty" (a traceback after a Ctrl-C at start-up)."""
+    deadline = time.monotonic() + timeout
+    for thread in list(_preloading.values()):
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def preload(name: str) -> threading.Thread:
