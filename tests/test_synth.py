@@ -265,7 +265,10 @@ def test_terraform_and_provider_pins_and_local_state(synthesized):
         assert tf["required_providers"]["azurerm"] == {"source": "hashicorp/azurerm",
                                                        "version": "~> 5.10.0"}
         assert re.match(r">= 1\.\d", tf["required_version"])
-        assert tf["backend"] == {"local": {"path": f"terraform.{name}.tfstate"}}
+        env = stack["//"]["trainstack"]["environment"]
+        # outside the output folder (three levels up from <out>/stacks/<name>), per environment
+        assert tf["backend"] == {"local": {
+            "path": f"../../../.trainstack/state/{env}/{name}.tfstate"}}
 
 
 def test_alerts_follow_the_monitor_section(synthesized):
@@ -285,7 +288,7 @@ def test_azurerm_remote_state_through_settings(tmp_path):
     synth([PROFILES[0]], tmp_path / "out", settings)
     stack = next(iter(stack_files(tmp_path / "out").values()))
     assert stack["terraform"]["backend"] == {"azurerm": {
-        "container_name": "tfstate", "key": f"{PROFILES[0].stem}.tfstate",
+        "container_name": "tfstate", "key": f"dev/{PROFILES[0].stem}.tfstate",
         "resource_group_name": "rg-tfstate", "storage_account_name": "sttfstate001",
         "use_azuread_auth": True,
     }}

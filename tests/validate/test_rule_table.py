@@ -31,6 +31,7 @@ REGISTRY = "azurerm_container_registry.registry"
 POOL = "azurerm_synapse_spark_pool.spark"
 COGNITIVE = "azurerm_cognitive_account.formrecognizer"
 DATABRICKS = "azurerm_databricks_workspace.databricks"
+INSIGHTS = "azurerm_application_insights.insights"
 
 Change = Callable[[dict], None]
 
@@ -78,6 +79,33 @@ def remove(address: str) -> Change:
 
 def meta(key: str, value) -> Change:  # noqa: ANN001
     return lambda doc: doc["//"]["trainstack"].__setitem__(key, value)
+
+
+def provider(setting: str, value) -> Change:  # noqa: ANN001 - a value, or old -> new
+    """Set an argument of the stack's azurerm provider (a function maps the old value)."""
+    def change(doc: dict) -> None:
+        config = doc["provider"]["azurerm"][0]
+        config[setting] = value(config.get(setting)) if callable(value) else value
+    return change
+
+
+def without(name: str) -> Callable[[list], list]:
+    return lambda names: [n for n in names if n != name]
+
+
+def replaced(old: str, new: str) -> Callable[[list], list]:
+    return lambda names: [new if n == old else n for n in names]
+
+
+def features(group: str, flag: str, value: bool) -> Change:
+    def change(doc: dict) -> None:
+        blocks = doc["provider"]["azurerm"][0]["features"][0]
+        blocks.setdefault(group, [{}])[0][flag] = value
+    return change
+
+
+def backend(kind: str, config: dict) -> Change:
+    return lambda doc: doc["terraform"].__setitem__("backend", {kind: config})
 
 
 def no_suppressions(doc: dict) -> None:
@@ -312,6 +340,47 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
      [no_suppressions, meta("suppressions", [{"rule": "TS-META-001", "reason": "x"}])],
      {("TS-META-003", ""): E, ("TS-SEC-001", WORKSPACE): W}),
     ("hcl-file-beside", "churn", [], {("TS-META-004", ""): E}),  # main.tf written below
+    # -- deployability (trainstack/arm.py has each fact's source) -------------------------
+    ("registration-missing", "churn",
+     [provider("resource_providers_to_register", without("Microsoft.KeyVault"))],
+     {("TS-APPLY-001", VAULT): E}),
+    ("registration-case-sensitive", "invoice-ocr",
+     [provider("resource_providers_to_register", replaced("microsoft.insights",
+                                                          "Microsoft.Insights"))],
+     {("TS-APPLY-001", "azurerm_monitor_diagnostic_setting.formrecognizer_diagnostics"): E}),
+    ("registration-named-set", "churn",  # "all" has everything here but Microsoft.Notebooks
+     [provider("resource_provider_registrations", "all"),
+      provider("resource_providers_to_register", lambda names: [])],
+     {("TS-APPLY-001", WORKSPACE): E}),
+    ("registration-set-by-expression", "churn",
+     [provider("resource_provider_registrations", "${var.rp}")],
+     {("TS-APPLY-001", ""): E, ("TS-SEC-014", "provider.azurerm"): E}),
+    ("destroy-blocked-by-generated-rule", "churn",
+     [features("resource_group", "prevent_deletion_if_contains_resources", True)],
+     {("TS-APPLY-002", INSIGHTS): W}),
+    ("destroy-generated-rule-managed", "churn",
+     [features("resource_group", "prevent_deletion_if_contains_resources", True),
+      features("application_insights", "disable_generated_rule", True)], {}),
+    ("destroy-workspace-name-held", "churn",
+     [features("machine_learning", "purge_soft_deleted_workspace_on_destroy", False)],
+     {("TS-APPLY-002", WORKSPACE): W}),
+    ("destroy-prod-keeps-protection", "fraud-private", [], {}),
+    ("bypass-on-a-kind-without-it", "invoice-ocr",
+     [put(COGNITIVE, "network_acls.bypass", "AzureServices")], {("TS-APPLY-004", COGNITIVE): E}),
+    ("bypass-on-openai", "invoice-ocr",
+     [put(COGNITIVE, "network_acls.bypass", "AzureServices"), put(COGNITIVE, "kind", "OpenAI")],
+     {}),
+    ("state-in-the-output", "churn", [backend("local", {"path": "terraform.churn.tfstate"})],
+     {("TS-APPLY-011", ""): E}),
+    ("state-default-path", "churn", [backend("local", {})], {("TS-APPLY-011", ""): E}),
+    ("state-shared-by-environments", "churn",
+     [backend("local", {"path": "../../../.trainstack/state/churn.tfstate"})],
+     {("TS-APPLY-011", ""): E}),
+    ("state-remote-key-shared", "churn",
+     [backend("azurerm", {"key": "churn.tfstate", "use_azuread_auth": True})],
+     {("TS-APPLY-011", ""): E}),
+    ("state-remote-key-per-environment", "churn",
+     [backend("azurerm", {"key": "dev/churn.tfstate", "use_azuread_auth": True})], {}),
 ]
 
 
@@ -457,7 +526,7 @@ def test_the_rules_registered_again_behave_the_same(tmp_path, capsys):
     before, levels, found = signature(), dict(packs.BASELINE.levels), findings(packs.BASELINE)
     base.RULES.clear()
     for module in (rules.schema, rules.naming, rules.sku, rules.security, rules.cost,
-                   rules.xres, rules.evaluation, rules.meta):
+                   rules.xres, rules.evaluation, rules.meta, rules.apply):
         importlib.reload(module)
     assert signature() == before
     # the packs as packs.py makes them (the module is not reloaded: its Pack class must

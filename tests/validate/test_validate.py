@@ -148,6 +148,14 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-SEC-015": ("churn", _add("terraform_data", "run",
                                  {"provisioner": [{"local-exec": {"command": "env"}}]}),
                    "terraform_data.run"),
+    "TS-APPLY-001": ("churn", lambda doc: doc["provider"]["azurerm"][0].pop(
+        "resource_providers_to_register"), "azurerm_application_insights.insights"),
+    "TS-APPLY-002": ("churn", lambda doc: doc["provider"]["azurerm"][0].__setitem__(
+        "features", [{}]), "azurerm_application_insights.insights"),
+    "TS-APPLY-004": ("invoice-ocr", _set("azurerm_cognitive_account.network_acls.bypass",
+                                         "AzureServices"),
+                     "azurerm_cognitive_account.formrecognizer"),
+    "TS-APPLY-011": ("churn", lambda doc: doc["terraform"].pop("backend"), ""),
     "TS-META-004": ("churn", lambda doc: None, ""),  # a stack folder with a *.tf file: below
     "TS-META-001": ("churn", lambda doc: doc["//"].pop("trainstack"), ""),
     "TS-META-002": ("fraud-private", _meta("network", "internet"), ""),

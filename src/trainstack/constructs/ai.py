@@ -8,6 +8,7 @@ denies by default.
 
 from __future__ import annotations
 
+from trainstack import arm
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder
 from trainstack.select.models import AiServiceChoice
@@ -22,7 +23,10 @@ def add_ai_services(b: StackBuilder, choices: tuple[AiServiceChoice, ...]) -> No
             local_name=local, name=name, kind=choice.kind, sku_name=choice.sku,
             custom_subdomain_name=name, identity=r.Identity(),
             public_network_access_enabled=not b.private,
-            network_acls=r.CognitiveNetworkAcls(default_action="Deny", bypass="AzureServices")
+            network_acls=r.CognitiveNetworkAcls(
+                default_action="Deny",
+                # only some kinds accept it; the others fail the plan (trainstack/arm.py)
+                bypass="AzureServices" if choice.kind in arm.BYPASS_KINDS else None)
             if b.private else None,
             **b.common,
         )

@@ -12,7 +12,7 @@ and failure alerts when the profile gives an address.
 from __future__ import annotations
 
 from trainstack.constructs import resources as r
-from trainstack.constructs.base import StackBuilder, iso_minutes
+from trainstack.constructs.base import StackBuilder, disposable, iso_minutes
 from trainstack.select.models import AmlCluster, AmlInstance
 
 AML_API_VERSION = "2024-10-01"
@@ -90,6 +90,10 @@ def _key_vault(b: StackBuilder) -> r.KeyVault:
         local_name="key_vault",
         name=b.names.key_vault,
         tenant_id=b.client.ref("tenant_id"),
+        # the name stays held this long after a destroy (purge protection forbids purging;
+        # learn.microsoft.com/azure/key-vault/general/soft-delete-overview): the minimum, 7,
+        # where stacks are destroyed freely
+        soft_delete_retention_days=7 if disposable(b.profile.environment) else 90,
         public_network_access_enabled=not b.private,
         network_acls=r.KeyVaultNetworkAcls(bypass="AzureServices", default_action="Deny")
         if b.private else None,

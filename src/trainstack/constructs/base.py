@@ -8,6 +8,7 @@ Azure Verified Modules share one interface for tags, identity and diagnostics.
 
 from __future__ import annotations
 
+from trainstack import arm
 from trainstack.constructs import resources as r
 from trainstack.constructs.spec import (
     AZAPI,
@@ -33,8 +34,19 @@ def tags_for(profile: WorkloadProfile) -> dict[str, str]:
     }
 
 
-def backend_for(stack_name: str, settings: Settings) -> BackendSpec:
-    """The Terraform state backend of a stack (local, or azurerm with Entra ID auth)."""
+STATE_DIR = ".trainstack/state"  # beside the output folder (see backend_for)
+
+
+def backend_for(stack_name: str, environment: str, settings: Settings) -> BackendSpec:
+    """The Terraform state backend of a stack (local, or azurerm with Entra ID auth).
+
+    Each environment has its own state: dev and prod of one profile never share it. Local
+    state lives outside the synthesized output, in ``.trainstack/state/<env>/`` of the
+    folder that holds the output folder (the project folder for the default
+    ``cdktf.out``; cdktf puts its local state in the same place): deleting or
+    re-synthesizing the output never touches it. The path is relative to the stack's
+    folder, ``<out>/stacks/<stack>/``, where terraform runs, and terraform creates its
+    folders on the first write."""
     state = settings.state
     if state.kind == "azurerm":
         return BackendSpec(
@@ -43,12 +55,52 @@ def backend_for(stack_name: str, settings: Settings) -> BackendSpec:
                 "resource_group_name": state.resource_group_name,
                 "storage_account_name": state.storage_account_name,
                 "container_name": state.container_name,
-                "key": f"{stack_name}.tfstate",
+                "key": f"{environment}/{stack_name}.tfstate",
                 "use_azuread_auth": True,  # Entra ID, not storage account keys
             },
         )
     # Relative, so the synthesized JSON does not depend on where it was written.
-    return BackendSpec(kind="local", config={"path": f"terraform.{stack_name}.tfstate"})
+    return BackendSpec(kind="local", config={
+        "path": f"../../../{STATE_DIR}/{environment}/{stack_name}.tfstate"})
+
+
+def disposable(environment: str) -> bool:
+    """Whether an environment's stacks are destroyed and applied again freely (dev, test) or
+    kept safe from deletion (prod)."""
+    return environment != "prod"
+
+
+def destroy_features(environment: str) -> dict:
+    """The azurerm ``features`` that decide what ``terraform destroy`` leaves behind
+    (internal/features/defaults.go and the Delete function of each resource, v5.2.0).
+
+    dev/test destroy cleanly, so the same names apply again at once:
+    - the resource group is deleted even when it holds resources terraform does not manage:
+      Azure creates a "Failure Anomalies" alert rule beside every Application Insights
+      component, and with the default (true) it blocks the group's deletion
+      (resource_group_resource.go; hashicorp/terraform-provider-azurerm#18026);
+    - the Azure ML workspace is purged, not soft-deleted: a soft-deleted workspace holds its
+      name for 14 days and azurerm cannot recover it
+      (machine_learning_workspace_resource.go; learn.microsoft.com/azure/machine-learning/
+      concept-soft-delete);
+    - Log Analytics workspaces and AI services accounts are deleted for good, not kept
+      14 days / 48 hours holding their names (learn.microsoft.com/azure/azure-monitor/logs/
+      delete-workspace; learn.microsoft.com/azure/ai-services/recover-purge-resources).
+    prod keeps every protection: destroying it takes deliberate steps.
+
+    Key vaults keep purge protection everywhere (TS-SEC-004), which no setting can purge;
+    a vault that comes back on re-create (recover_soft_deleted_key_vaults) keeps its name
+    usable, and dev/test vaults are retained 7 days instead of 90 (see aml.py).
+    """
+    keep = not disposable(environment)
+    return {
+        "cognitive_account": [{"purge_soft_delete_on_destroy": not keep}],
+        "key_vault": [{"purge_soft_delete_on_destroy": False,
+                       "recover_soft_deleted_key_vaults": True}],
+        "log_analytics_workspace": [{"permanently_delete_on_destroy": not keep}],
+        "machine_learning": [{"purge_soft_deleted_workspace_on_destroy": not keep}],
+        "resource_group": [{"prevent_deletion_if_contains_resources": keep}],
+    }
 
 
 def iso_minutes(minutes: int) -> str:
@@ -165,25 +217,24 @@ class StackBuilder:
     def build(self) -> StackSpec:
         """The StackSpec: providers (azurerm features per profile), elements, backend, outputs,
         metadata."""
-        features = {
-            # Soft-deleted vaults and workspaces come back on re-create instead of
-            # failing on the name; purge protection forbids purging anyway.
-            "key_vault": [{"purge_soft_delete_on_destroy": False,
-                           "recover_soft_deleted_key_vaults": True}],
-            "machine_learning": [{"purge_soft_deleted_workspace_on_destroy": False}],
-            **self.features,
-        }
+        features = {**destroy_features(self.profile.environment), **self.features}
         if self.private:
             # With public access off the runner cannot reach the storage data plane.
             features["storage"] = [{"data_plane_available": False}]
-        providers = [ProviderSpec("azurerm", *AZURERM,
-                                  config={"features": [features], "storage_use_azuread": True})]
+        providers = [ProviderSpec("azurerm", *AZURERM, config={
+            "features": [features], "storage_use_azuread": True,
+            # azurerm 5.x registers nothing by default: exactly what these resources need
+            # (trainstack/arm.py has the sources)
+            arm.REGISTRATION_SETTING: "none",
+            arm.EXTRA_SETTING: list(arm.namespaces_for(e.terraform_type for e in self.elements
+                                                       if not e.is_data)),
+        })]
         providers += [self._providers[k] for k in sorted(self._providers)]
         return StackSpec(
             name=self.profile.name,
             providers=tuple(providers),
             elements=tuple(self.elements),
-            backend=backend_for(self.profile.name, self.settings),
+            backend=backend_for(self.profile.name, self.profile.environment, self.settings),
             outputs=self.outputs,
             metadata=stack_metadata(self.profile, self.selection),
         )

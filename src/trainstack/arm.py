@@ -1,0 +1,103 @@
+"""Facts about Azure Resource Manager and the azurerm provider that decide whether ``apply``
+works, shared by the stack builders (constructs/) and the TS-APPLY rules (validate/).
+
+Each fact names its source: a file of hashicorp/terraform-provider-azurerm at v5.2.0 (the
+provider trainstack pins) or a Microsoft Learn page. ``terraform validate`` checks none
+of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# -- resource provider registration ---------------------------------------------------------
+# azurerm 5.x registers no resource provider unless told to: `resource_provider_registrations`
+# defaults to "none" (internal/provider/provider.go, DefaultFunc ProviderRegistrationsNone;
+# website/docs/guides/5.0-upgrade-guide.html.markdown, "Resource Provider Registration
+# Changes"). A resource whose namespace is not registered fails at apply with
+# MissingSubscriptionRegistration
+# (learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-register-resource-provider).
+# `resource_providers_to_register` is added to the chosen set, and registration runs at every
+# provider start, registering only what is NotRegistered (internal/resourceproviders/
+# registration.go). Names are case-sensitive: Azure lists Insights as `microsoft.insights`
+# and a name it does not list is skipped with only a log line (requiring_registration.go;
+# required.go: "resource providers are case-sensitive").
+
+REGISTRATION_SETTING = "resource_provider_registrations"
+EXTRA_SETTING = "resource_providers_to_register"
+
+# Registered on every subscription by Azure itself (Learn, "Resource providers for Azure
+# services", footnote 1): never listed, never a finding.
+ALWAYS_REGISTERED = frozenset({"Microsoft.Resources", "Microsoft.Authorization"})
+
+# The namespaces azurerm calls for each resource type: the "API Providers" section of each
+# resource's page (website/docs/r/<name>.html.markdown) at v5.2.0.
+NAMESPACES: dict[str, tuple[str, ...]] = {
+    "azurerm_resource_group": ("Microsoft.Resources",),
+    "azurerm_role_assignment": ("Microsoft.Authorization",),
+    "azurerm_log_analytics_workspace": ("Microsoft.OperationalInsights",),
+    # Azure creates a "Failure Anomalies" smart detector rule beside every component
+    # (Microsoft.AlertsManagement); application_insights_resource.go reads and deletes it.
+    "azurerm_application_insights": ("microsoft.insights", "Microsoft.AlertsManagement"),
+    "azurerm_monitor_diagnostic_setting": ("microsoft.insights",),
+    "azurerm_monitor_action_group": ("microsoft.insights",),
+    "azurerm_monitor_metric_alert": ("microsoft.insights",),
+    "azurerm_storage_account": ("Microsoft.Storage",),
+    "azurerm_storage_container": ("Microsoft.Storage",),
+    "azurerm_storage_data_lake_gen2_filesystem": ("Microsoft.Storage",),
+    "azurerm_key_vault": ("Microsoft.KeyVault",),
+    "azurerm_container_registry": ("Microsoft.ContainerRegistry",),
+    # Learn, how-to-manage-workspace "Resource provider errors": Azure ML needs
+    # MachineLearningServices, and Microsoft.Notebooks for the workspace's notebooks.
+    "azurerm_machine_learning_workspace": ("Microsoft.MachineLearningServices",
+                                           "Microsoft.Notebooks"),
+    "azurerm_machine_learning_compute_cluster": ("Microsoft.MachineLearningServices",),
+    "azurerm_machine_learning_compute_instance": ("Microsoft.MachineLearningServices",),
+    "azurerm_machine_learning_synapse_spark": ("Microsoft.MachineLearningServices",),
+    "azurerm_synapse_workspace": ("Microsoft.Synapse",),
+    "azurerm_synapse_workspace_aad_admin": ("Microsoft.Synapse",),
+    "azurerm_synapse_spark_pool": ("Microsoft.Synapse",),
+    "azurerm_synapse_firewall_rule": ("Microsoft.Synapse",),
+    "azurerm_databricks_workspace": ("Microsoft.Databricks", "Microsoft.Network"),
+    "azurerm_cognitive_account": ("Microsoft.CognitiveServices",),
+    "azurerm_virtual_network": ("Microsoft.Network",),
+    "azurerm_subnet": ("Microsoft.Network",),
+    "azurerm_network_security_group": ("Microsoft.Network",),
+    "azurerm_subnet_network_security_group_association": ("Microsoft.Network",),
+    "azurerm_private_endpoint": ("Microsoft.Network",),
+    "azurerm_private_dns_zone": ("Microsoft.Network",),
+    "azurerm_private_dns_zone_virtual_network_link": ("Microsoft.Network",),
+    "azurerm_nat_gateway": ("Microsoft.Network",),
+    "azurerm_public_ip": ("Microsoft.Network",),
+    "azurerm_user_assigned_identity": ("Microsoft.ManagedIdentity",),
+}
+
+# Which of those namespaces each named set registers (internal/resourceproviders/required.go,
+# v5.2.0: Core(), Extended() = core + 42, All() = extended + 20, Legacy()). Microsoft.Synapse
+# and Microsoft.Notebooks are in none of them.
+_CORE = {"Microsoft.Authorization", "Microsoft.ManagedIdentity", "Microsoft.Network",
+         "Microsoft.Resources", "Microsoft.Storage"}
+_EXTENDED = _CORE | {"Microsoft.ContainerRegistry", "Microsoft.Databricks", "microsoft.insights",
+                     "Microsoft.KeyVault", "Microsoft.OperationalInsights"}
+_ALL = _EXTENDED | {"Microsoft.AlertsManagement", "Microsoft.CognitiveServices",
+                    "Microsoft.MachineLearningServices"}
+# legacy (the 4.x default) differs from all here only in lacking Microsoft.AlertsManagement
+_LEGACY = _EXTENDED | {"Microsoft.CognitiveServices", "Microsoft.MachineLearningServices"}
+REGISTRATION_SETS: dict[str, frozenset[str]] = {
+    "none": frozenset(), "core": frozenset(_CORE), "extended": frozenset(_EXTENDED),
+    "all": frozenset(_ALL), "legacy": frozenset(_LEGACY),
+}
+
+
+def namespaces_for(resource_types: Iterable[str]) -> tuple[str, ...]:
+    """The namespaces a stack of these resource types must have registered, sorted, without
+    the ones Azure registers on every subscription."""
+    needed = {ns for t in resource_types for ns in NAMESPACES.get(t, ())}
+    return tuple(sorted(needed - ALWAYS_REGISTERED, key=str.lower))
+
+
+# -- cognitive accounts ---------------------------------------------------------------------
+# azurerm_cognitive_account's CustomizeDiff fails the plan when network_acls.bypass is set on
+# any other kind: "`network_acls.bypass` cannot be set when `kind` is set to `%s`"
+# (internal/services/cognitive/cognitive_account_resource.go, v5.2.0).
+BYPASS_KINDS = frozenset({"OpenAI", "AIServices", "TextAnalytics"})
