@@ -32,6 +32,9 @@ POOL = "azurerm_synapse_spark_pool.spark"
 COGNITIVE = "azurerm_cognitive_account.formrecognizer"
 DATABRICKS = "azurerm_databricks_workspace.databricks"
 INSIGHTS = "azurerm_application_insights.insights"
+ME = "data.databricks_current_user.me"
+IDLE_ROLE = "azurerm_role_assignment.development_idle_shutdown_role"
+ACRPULL = "azurerm_role_assignment.pull"
 
 Change = Callable[[dict], None]
 
@@ -370,6 +373,20 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     ("bypass-on-openai", "invoice-ocr",
      [put(COGNITIVE, "network_acls.bypass", "AzureServices"), put(COGNITIVE, "kind", "OpenAI")],
      {}),
+    ("databricks-data-before-workspace", "clickstream", [drop(ME, "depends_on")],
+     {("TS-APPLY-005", ME): E}),
+    ("idle-shutdown-without-role", "churn", [remove(IDLE_ROLE)], {("TS-APPLY-006", INSTANCE): E}),
+    ("idle-shutdown-role-on-storage", "churn",
+     [put(IDLE_ROLE, "scope", "${azurerm_storage_account.storage.id}")],
+     {("TS-APPLY-006", INSTANCE): E}),
+    ("idle-shutdown-role-owner", "churn", [put(IDLE_ROLE, "role_definition_name", "Owner")], {}),
+    ("acrpull-azure-already-grants", "churn", [add(ACRPULL, {
+        "scope": "${azurerm_container_registry.registry.id}", "role_definition_name": "AcrPull",
+        "principal_id": f"${{{CLUSTER}.identity[0].principal_id}}"})],
+     {("TS-APPLY-007", ACRPULL): E}),
+    ("acrpull-for-the-instance", "churn", [add(ACRPULL, {
+        "scope": "${azurerm_container_registry.registry.id}", "role_definition_name": "AcrPull",
+        "principal_id": f"${{{INSTANCE}.identity[0].principal_id}}"})], {}),
     ("state-in-the-output", "churn", [backend("local", {"path": "terraform.churn.tfstate"})],
      {("TS-APPLY-011", ""): E}),
     ("state-default-path", "churn", [backend("local", {})], {("TS-APPLY-011", ""): E}),

@@ -155,6 +155,14 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-APPLY-004": ("invoice-ocr", _set("azurerm_cognitive_account.network_acls.bypass",
                                          "AzureServices"),
                      "azurerm_cognitive_account.formrecognizer"),
+    "TS-APPLY-005": ("clickstream", lambda doc: doc["data"]["databricks_current_user"]["me"].pop(
+        "depends_on"), "data.databricks_current_user.me"),
+    "TS-APPLY-006": ("churn", lambda doc: doc["resource"]["azurerm_role_assignment"].pop(
+        "development_idle_shutdown_role"), "azurerm_machine_learning_compute_instance.development"),
+    "TS-APPLY-007": ("churn", _add("azurerm_role_assignment", "pull", {
+        "scope": "${azurerm_container_registry.registry.id}", "role_definition_name": "AcrPull",
+        "principal_id": "${azurerm_machine_learning_compute_cluster.training.identity[0]"
+                        ".principal_id}"}), "azurerm_role_assignment.pull"),
     "TS-APPLY-011": ("churn", lambda doc: doc["terraform"].pop("backend"), ""),
     "TS-META-004": ("churn", lambda doc: None, ""),  # a stack folder with a *.tf file: below
     "TS-META-001": ("churn", lambda doc: doc["//"].pop("trainstack"), ""),

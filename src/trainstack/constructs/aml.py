@@ -20,16 +20,15 @@ AML_API_VERSION = "2024-10-01"
 
 def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace:
     """The workspace and everything it needs, plus the training cluster."""
-    workspace, storage, registry = _workspace(b)
-    _training_cluster(b, workspace, storage, registry, training)
+    workspace, storage = _workspace(b)
+    _training_cluster(b, workspace, storage, training)
     b.output("workspace_name", workspace.ref("name"), "Azure ML workspace name")
     b.output("workspace_id", workspace.ref(), "Azure ML workspace resource id")
     _alerts(b, workspace)
     return workspace
 
 
-def _workspace(b: StackBuilder
-               ) -> tuple[r.MachineLearningWorkspace, r.StorageAccount, r.ContainerRegistry]:
+def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAccount]:
     """Storage, key vault, Application Insights, registry and the workspace, with its
     diagnostics."""
     names, private, profile = b.names, b.private, b.profile
@@ -81,7 +80,7 @@ def _workspace(b: StackBuilder
     )
     b.add(storage, key_vault, insights, registry, workspace)
     b.diagnostics("workspace_diagnostics", names.workspace, workspace)
-    return workspace, storage, registry
+    return workspace, storage
 
 
 def _key_vault(b: StackBuilder) -> r.KeyVault:
@@ -102,8 +101,7 @@ def _key_vault(b: StackBuilder) -> r.KeyVault:
 
 
 def _training_cluster(b: StackBuilder, workspace: r.MachineLearningWorkspace,
-                      storage: r.StorageAccount, registry: r.ContainerRegistry,
-                      training: AmlCluster) -> None:
+                      storage: r.StorageAccount, training: AmlCluster) -> None:
     """The cluster of the selected size, scaling from zero, and its least-privilege roles."""
     names, private = b.names, b.private
     cluster = r.ComputeCluster(
@@ -125,12 +123,15 @@ def _training_cluster(b: StackBuilder, workspace: r.MachineLearningWorkspace,
     )
     b.add(cluster)
     principal = cluster.ref("identity[0].principal_id")
-    # Least privilege for jobs that run as the cluster's identity: read and write
-    # data in the workspace's storage, pull images from its registry.
+    # Least privilege for jobs that run as the cluster's identity: read and write data in
+    # the workspace's storage (Azure grants no storage role to compute identities: Learn,
+    # how-to-identity-based-service-authentication, "Access data for training jobs on
+    # compute using managed identity"). Not AcrPull on the registry: Azure grants it to
+    # the cluster's identity itself ("A managed identity is automatically granted ACRPull
+    # role on workspace ACR", same page), and a second assignment of the same role,
+    # principal and scope fails the apply with RoleAssignmentExists (TS-APPLY-007).
     b.role("training_storage_data", storage, "Storage Blob Data Contributor", principal,
            "training cluster reads data and writes outputs")
-    b.role("training_registry_pull", registry, "AcrPull", principal,
-           "training cluster pulls environment images")
     b.output("training_cluster_name", cluster.ref("name"), "Training compute cluster")
 
 
@@ -162,6 +163,12 @@ def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,
         body={"idleTimeBeforeShutdown": iso_minutes(dev.idle_minutes)},
     )
     b.add(instance, idle)
+    # Idle shutdown acts as the instance's identity and never fires unless that identity
+    # has Contributor on the workspace (Learn, how-to-create-compute-instance, "Configure
+    # idle shutdown"); without it the instance bills around the clock (TS-APPLY-006).
+    b.role("development_idle_shutdown_role", workspace, "Contributor",
+           instance.ref("identity[0].principal_id"),
+           "idle shutdown stops the instance as its own identity")
     b.use_azapi()
     b.output("development_instance_name", instance.ref("name"), "Development compute instance")
 

@@ -46,7 +46,11 @@ def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksW
     b.diagnostics("databricks_diagnostics", names.databricks_workspace, workspace, metrics=False)
     b.use_databricks(workspace)
 
-    me = r.DatabricksCurrentUser(local_name="me")
+    # Read at plan time; before the workspace exists its provider has no host and the
+    # first plan fails ("default auth: cannot configure default credentials"). The
+    # databricks provider's guide (docs/guides/azure-workspace.md, "Data resources and
+    # Authentication is not configured errors") prescribes this depends_on.
+    me = r.DatabricksCurrentUser(local_name="me", depends_on=(workspace.address,))
     spot = cluster.priority == "low-priority"
     single_node = cluster.max_nodes == 0
     training = r.DatabricksCluster(

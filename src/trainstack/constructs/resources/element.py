@@ -67,6 +67,8 @@ class Element(Block):
     is_data: ClassVar[bool] = False
     # the Terraform local name (resource "type" "<local_name>"), not an argument
     local_name: str = dataclasses.field(metadata={"argument": False})
+    # addresses (type.name) this element must wait for though it does not reference them
+    depends_on: tuple[str, ...] | None = None
 
     def __init_subclass__(cls, *, terraform_type: str | None = None, data: bool = False,
                           **kwargs: Any) -> None:

@@ -139,6 +139,79 @@ def _bypass_kinds(r: Resource, ctx: RuleContext) -> Iterator[str]:
                f"{', '.join(sorted(arm.BYPASS_KINDS))} accept it: leave bypass out")
 
 
+# -- 5: databricks data sources ---------------------------------------------------------------
+
+@stack_rule("TS-APPLY-005", "Databricks data sources wait for the workspace they read",
+            "data sources are read at plan time; before the workspace exists the databricks "
+            "provider has no host and the first plan fails ('default auth: cannot configure "
+            "default credentials'); the provider's guide prescribes depends_on "
+            "(databricks/terraform-provider-databricks docs/guides/azure-workspace.md)", "error")
+def _databricks_data(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+    workspaces = {w.address for w in ctx.stack.of_type("azurerm_databricks_workspace")}
+    if not workspaces:
+        raise NotApplicable
+    for r in ctx.stack.resources.values():
+        if not (r.is_data and r.type.startswith("databricks_")):
+            continue
+        waits = r.get("depends_on")
+        waits = set(waits) if isinstance(waits, list) and all(
+            isinstance(w, str) for w in waits) else set()
+        if not waits & workspaces and not set(ctx.stack.referenced(r.body, body=True)) & workspaces:
+            yield r.address, (f"read before the workspace exists: add depends_on = "
+                              f"[{', '.join(sorted(workspaces))}]")
+
+
+# -- 6, 7: identities of Azure ML computes -----------------------------------------------------
+
+def _points_at(ctx: RuleContext, value: Any, target: Resource) -> bool:
+    """Whether a value references ``target`` (any attribute of it)."""
+    return target.address in set(ctx.stack.referenced(value))
+
+
+@resource_rule("TS-APPLY-006", "A compute instance whose idle shutdown is set may act on its "
+               "workspace", "idle shutdown runs as the instance's managed identity and never "
+               "fires unless it has Contributor on the workspace: the instance then bills "
+               "around the clock (learn.microsoft.com/azure/machine-learning/"
+               "how-to-create-compute-instance, 'Configure idle shutdown')", "error",
+               ["azurerm_machine_learning_compute_instance"])
+def _idle_shutdown_identity(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    actions = [a for a in ctx.stack.of_type("azapi_resource_action")
+               if a.get("action") == "updateIdleShutdownSetting"
+               and _points_at(ctx, a.get("resource_id"), r)]
+    if not actions or not r.block("identity").get("type"):
+        raise NotApplicable  # no idle shutdown, or no identity to run it as
+    workspace = ctx.stack.resolve(r.get("machine_learning_workspace_id"))
+    if workspace is None:
+        raise Unknown(f"machine_learning_workspace_id {r.get('machine_learning_workspace_id')!r}")
+    granted = [g for g in ctx.stack.of_type("azurerm_role_assignment")
+               if g.get("role_definition_name") in ("Contributor", "Owner")
+               and _points_at(ctx, g.get("scope"), workspace)
+               and _points_at(ctx, g.get("principal_id"), r)]
+    if not granted:
+        yield (f"idle shutdown is set ({actions[0].address}) but the instance's identity has "
+               f"no Contributor role on {workspace.address}: it will never shut down")
+
+
+@resource_rule("TS-APPLY-007", "No role assignment Azure ML makes itself",
+               "Azure grants a compute cluster's managed identity AcrPull on its workspace's "
+               "registry (learn.microsoft.com/azure/machine-learning/"
+               "how-to-identity-based-service-authentication); the same role, principal and "
+               "scope assigned again fails the apply with RoleAssignmentExists", "error",
+               ["azurerm_role_assignment"])
+def _automatic_roles(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    if r.get("role_definition_name") != "AcrPull":
+        raise NotApplicable
+    registry = ctx.stack.resolve(r.get("scope"))
+    if registry is None or registry.type != "azurerm_container_registry":
+        raise NotApplicable
+    for cluster in ctx.stack.of_type("azurerm_machine_learning_compute_cluster"):
+        workspace = ctx.stack.resolve(cluster.get("machine_learning_workspace_id"))
+        if (workspace is not None and _points_at(ctx, r.get("principal_id"), cluster)
+                and _points_at(ctx, workspace.get("container_registry_id"), registry)):
+            yield (f"Azure already grants {cluster.address}'s identity AcrPull on its "
+                   f"workspace's registry: this duplicate fails with RoleAssignmentExists")
+
+
 # -- 11: state -------------------------------------------------------------------------------
 
 def _backend(stack: Stack) -> tuple[str, dict[str, Any]]:
