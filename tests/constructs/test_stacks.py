@@ -60,7 +60,13 @@ def test_synapse_stack(private):
     assert ws["identity"] == {"type": "SystemAssigned"} and ws["azuread_authentication_only"]
     (lake,) = t["azurerm_storage_account"]
     assert lake["is_hns_enabled"] is True
-    assert t["azurerm_storage_data_lake_gen2_filesystem"][0]["name"] == "data"
+    # the filesystem through Resource Manager, not the data plane (TS-APPLY-003)
+    assert "azurerm_storage_data_lake_gen2_filesystem" not in t
+    (container,) = t["azurerm_storage_container"]
+    assert container["name"] == "data" and container["container_access_type"] == "private"
+    assert ws["storage_data_lake_gen2_filesystem_id"] == (
+        f"https://{lake['name']}.dfs.core.windows.net/data")
+    assert ws["depends_on"] == ["azurerm_storage_container.datalake_fs"]
     assert ws["public_network_access_enabled"] is (not private)
     assert ws["managed_virtual_network_enabled"] is private
     assert lake["public_network_access_enabled"] is (not private)

@@ -33,6 +33,9 @@ COGNITIVE = "azurerm_cognitive_account.formrecognizer"
 DATABRICKS = "azurerm_databricks_workspace.databricks"
 INSIGHTS = "azurerm_application_insights.insights"
 ME = "data.databricks_current_user.me"
+FS = "azurerm_storage_data_lake_gen2_filesystem.raw"
+ON_STORAGE = "${azurerm_storage_account.storage.id}"
+DEPLOYER_GRANT = "azurerm_role_assignment.deployer_data"
 IDLE_ROLE = "azurerm_role_assignment.development_idle_shutdown_role"
 ACRPULL = "azurerm_role_assignment.pull"
 
@@ -368,6 +371,20 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
      [features("machine_learning", "purge_soft_deleted_workspace_on_destroy", False)],
      {("TS-APPLY-002", WORKSPACE): W}),
     ("destroy-prod-keeps-protection", "fraud-private", [], {}),
+    ("data-plane-in-a-closed-lake", "claims-synapse",
+     [add(FS, {"name": "raw", "storage_account_id": "${azurerm_storage_account.datalake.id}"})],
+     {("TS-APPLY-003", FS): E}),
+    ("data-plane-keys-on", "churn", [add(FS, {"name": "raw", "storage_account_id": ON_STORAGE})],
+     {}),
+    ("data-plane-keys-off-no-grant", "churn",
+     [put(STORAGE, "shared_access_key_enabled", False),
+      add(FS, {"name": "raw", "storage_account_id": ON_STORAGE})], {("TS-APPLY-003", FS): E}),
+    ("data-plane-keys-off-granted-first", "churn",
+     [put(STORAGE, "shared_access_key_enabled", False),
+      add(DEPLOYER_GRANT, {"scope": ON_STORAGE, "role_definition_name": "Storage Blob Data Owner",
+                           "principal_id": "${data.azurerm_client_config.current.object_id}"}),
+      add(FS, {"name": "raw", "storage_account_id": ON_STORAGE,
+               "depends_on": [DEPLOYER_GRANT]})], {}),
     ("bypass-on-a-kind-without-it", "invoice-ocr",
      [put(COGNITIVE, "network_acls.bypass", "AzureServices")], {("TS-APPLY-004", COGNITIVE): E}),
     ("bypass-on-openai", "invoice-ocr",

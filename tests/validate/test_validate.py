@@ -152,6 +152,10 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
         "resource_providers_to_register"), "azurerm_application_insights.insights"),
     "TS-APPLY-002": ("churn", lambda doc: doc["provider"]["azurerm"][0].__setitem__(
         "features", [{}]), "azurerm_application_insights.insights"),
+    "TS-APPLY-003": ("claims-synapse", _add(
+        "azurerm_storage_data_lake_gen2_filesystem", "raw",
+        {"name": "raw", "storage_account_id": "${azurerm_storage_account.datalake.id}"}),
+        "azurerm_storage_data_lake_gen2_filesystem.raw"),
     "TS-APPLY-004": ("invoice-ocr", _set("azurerm_cognitive_account.network_acls.bypass",
                                          "AzureServices"),
                      "azurerm_cognitive_account.formrecognizer"),

@@ -22,6 +22,15 @@ class SynapseParts(NamedTuple):
     spark: r.SynapseSparkPool
 
 
+DATALAKE_FILESYSTEM = "data"
+
+
+def dfs_url(account: str, filesystem: str) -> str:
+    """The ADLS Gen2 URL of a filesystem in Azure's public cloud, the only one trainstack's
+    regions are in."""
+    return f"https://{account}.dfs.core.windows.net/{filesystem}"
+
+
 def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
     """The data lake, Synapse workspace, Entra admin and Spark pool, with roles and diagnostics."""
     names, private = b.names, b.private
@@ -39,11 +48,20 @@ def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
         ),
         **b.common,
     )
-    filesystem = r.DataLakeFilesystem(local_name="datalake_fs", name="data",
-                                      storage_account_id=lake.ref())
+    # The filesystem as a blob container, through Azure Resource Manager: the ADLS Gen2
+    # filesystem resource goes through the storage data plane, which needs shared keys or a
+    # data role granted to the deploying identity first, and network access to an account
+    # a private profile closes (TS-APPLY-003; azurerm storage_data_lake_gen2_filesystem_
+    # resource.go, hashicorp/terraform-provider-azurerm#6659).
+    filesystem = r.StorageContainer(local_name="datalake_fs", name=DATALAKE_FILESYSTEM,
+                                    storage_account_id=lake.ref())
     workspace = r.SynapseWorkspace(
         local_name="synapse", name=names.synapse_workspace,
-        storage_data_lake_gen2_filesystem_id=filesystem.ref(), identity=r.Identity(),
+        # the filesystem's dfs URL (Synapse splits it into account URL and filesystem,
+        # synapse_workspace_resource.go expandArmWorkspaceDataLakeStorageAccountDetails);
+        # written out, so the order comes from depends_on
+        storage_data_lake_gen2_filesystem_id=dfs_url(names.datalake, DATALAKE_FILESYSTEM),
+        depends_on=(filesystem.address,), identity=r.Identity(),
         managed_virtual_network_enabled=private, public_network_access_enabled=not private,
         data_exfiltration_protection_enabled=True if private else None,
         **b.common,

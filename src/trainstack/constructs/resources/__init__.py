@@ -68,7 +68,7 @@ from trainstack.constructs.resources.network import (
 from trainstack.constructs.resources.storage import (
     BlobProperties,
     ContainerRegistry,
-    DataLakeFilesystem,
+    StorageContainer,
     KeyVault,
     KeyVaultNetworkAcls,
     NetworkRules,
@@ -102,7 +102,7 @@ __all__ = [
     "ComputeCluster",
     "ComputeInstance",
     "ContainerRegistry",
-    "DataLakeFilesystem",
+    "StorageContainer",
     "DatabricksCluster",
     "DatabricksCurrentUser",
     "DatabricksCustomParameters",

@@ -74,6 +74,12 @@ class ContainerRegistry(AzureResource, terraform_type="azurerm_container_registr
     zone_redundancy_enabled: bool | None = None
 
 
-class DataLakeFilesystem(Element, terraform_type="azurerm_storage_data_lake_gen2_filesystem"):
+class StorageContainer(Element, terraform_type="azurerm_storage_container"):
+    """A blob container, created through Azure Resource Manager (by ``storage_account_id``):
+    no storage data plane, so neither shared keys nor network access to the account are
+    needed (internal/services/storage/storage_container_resource.go, azurerm 5.x). On an
+    account with the hierarchical namespace it is the ADLS Gen2 filesystem of that name."""
+
     name: str
     storage_account_id: str
+    container_access_type: Literal["private"] = "private"

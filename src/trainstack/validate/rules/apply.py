@@ -52,6 +52,11 @@ def feature(stack: Stack, group: str, flag: str, default: bool) -> Any:
     return _first_object(features.get(group)).get(flag, default)
 
 
+def _points_at(ctx: RuleContext, value: Any, target: Resource) -> bool:
+    """Whether a value references ``target`` (any attribute of it)."""
+    return target.address in set(ctx.stack.referenced(value))
+
+
 # -- 1: resource provider registration -------------------------------------------------------
 
 def registered(stack: Stack) -> set[str]:
@@ -120,6 +125,71 @@ def _destroy(ctx: RuleContext) -> Iterator[tuple[str, str]]:
                               "machine_learning.purge_soft_deleted_workspace_on_destroy = true")
 
 
+# -- 3: data-plane resources --------------------------------------------------------------
+
+# Resources azurerm creates through a data plane, not Azure Resource Manager
+# (storage_data_lake_gen2_filesystem_resource.go / _path_resource.go: every CRUD step through
+# the account's dfs endpoint; synapse_managed_private_endpoint_resource.go and
+# synapse_role_assignment_resource.go: the workspace's dev endpoint), and the argument that
+# names the account or workspace they reach.
+DATA_PLANE = {
+    "azurerm_storage_data_lake_gen2_filesystem": "storage_account_id",
+    "azurerm_storage_data_lake_gen2_path": "storage_account_id",
+    "azurerm_synapse_managed_private_endpoint": "synapse_workspace_id",
+    "azurerm_synapse_role_assignment": "synapse_workspace_id",
+}
+# Learn, "Access control model in Azure Data Lake Storage": these may create filesystems.
+STORAGE_DATA_ROLES = ("Storage Blob Data Owner", "Storage Blob Data Contributor")
+DEPLOYER = "data.azurerm_client_config"
+
+
+def _closed(target: Resource) -> bool:
+    """Public network access off, or a firewall that denies by default."""
+    rules = _first_object(target.get("network_rules"))
+    return target.get("public_network_access_enabled") is False or \
+        rules.get("default_action") == "Deny"
+
+
+def _granted_first(ctx: RuleContext, r: Resource, account: Resource) -> bool:
+    """Whether a data role on ``account`` is granted to the deploying identity and ``r``
+    waits for it."""
+    waits = r.get("depends_on")
+    waits = set(waits) if isinstance(waits, list) else set()
+    return any(g.get("role_definition_name") in STORAGE_DATA_ROLES
+               and _points_at(ctx, g.get("scope"), account)
+               and any(a.startswith(DEPLOYER) for a in ctx.stack.referenced(g.get("principal_id")))
+               and g.address in waits
+               for g in ctx.stack.of_type("azurerm_role_assignment"))
+
+
+@resource_rule("TS-APPLY-003", "Data-plane resources can reach their account, with the right "
+               "to", "azurerm creates these through the account's own endpoint, not Azure "
+               "Resource Manager: with public access off the runner cannot reach it "
+               "(hashicorp/terraform-provider-azurerm#6659), and with shared keys off the "
+               "deploying identity needs a data role granted before (azurerm "
+               "storage_data_lake_gen2_filesystem_resource.go; storage_account docs: "
+               "storage_use_azuread)", "error", list(DATA_PLANE))
+def _data_plane(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    target = ctx.stack.resolve(r.get(DATA_PLANE[r.type]))
+    if target is None:
+        raise Unknown(f"{DATA_PLANE[r.type]} {r.get(DATA_PLANE[r.type])!r}")
+    if _closed(target):
+        yield (f"goes through {target.address}'s data plane, which the runner cannot reach "
+               f"with its public access off: use azurerm_storage_container (Azure Resource "
+               f"Manager) or run terraform inside the network")
+        return
+    if target.type != "azurerm_storage_account" or \
+            target.get("shared_access_key_enabled", True) is not False:
+        return
+    if azurerm_provider(ctx.stack).get("storage_use_azuread") is not True:
+        yield ("shared keys are off on the account, so the provider must sign with Entra ID: "
+               "set storage_use_azuread = true on the azurerm provider")
+    if not _granted_first(ctx, r, target):
+        yield (f"shared keys are off on {target.address}: grant the deploying identity "
+               f"({DEPLOYER}.current.object_id) {' or '.join(STORAGE_DATA_ROLES)} on it and "
+               f"add that role assignment to depends_on")
+
+
 # -- 4: cognitive accounts -------------------------------------------------------------------
 
 @resource_rule("TS-APPLY-004", "network_acls.bypass only on the AI services kinds that take it",
@@ -162,11 +232,6 @@ def _databricks_data(ctx: RuleContext) -> Iterator[tuple[str, str]]:
 
 
 # -- 6, 7: identities of Azure ML computes -----------------------------------------------------
-
-def _points_at(ctx: RuleContext, value: Any, target: Resource) -> bool:
-    """Whether a value references ``target`` (any attribute of it)."""
-    return target.address in set(ctx.stack.referenced(value))
-
 
 @resource_rule("TS-APPLY-006", "A compute instance whose idle shutdown is set may act on its "
                "workspace", "idle shutdown runs as the instance's managed identity and never "
