@@ -404,6 +404,9 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     ("acrpull-for-the-instance", "churn", [add(ACRPULL, {
         "scope": "${azurerm_container_registry.registry.id}", "role_definition_name": "AcrPull",
         "principal_id": f"${{{INSTANCE}.identity[0].principal_id}}"})], {}),
+    ("prod-private-workspace-without-hbi", "fraud-private",
+     [drop(WORKSPACE, "high_business_impact")], {("TS-APPLY-009", WORKSPACE): E}),
+    ("dev-workspace-without-hbi", "churn", [], {}),
     ("state-in-the-output", "churn", [backend("local", {"path": "terraform.churn.tfstate"})],
      {("TS-APPLY-011", ""): E}),
     ("state-default-path", "churn", [backend("local", {})], {("TS-APPLY-011", ""): E}),

@@ -167,6 +167,9 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
         "scope": "${azurerm_container_registry.registry.id}", "role_definition_name": "AcrPull",
         "principal_id": "${azurerm_machine_learning_compute_cluster.training.identity[0]"
                         ".principal_id}"}), "azurerm_role_assignment.pull"),
+    "TS-APPLY-009": ("fraud-private", lambda doc: doc["resource"][
+        "azurerm_machine_learning_workspace"]["workspace"].pop("high_business_impact"),
+        "azurerm_machine_learning_workspace.workspace"),
     "TS-APPLY-011": ("churn", lambda doc: doc["terraform"].pop("backend"), ""),
     "TS-META-004": ("churn", lambda doc: None, ""),  # a stack folder with a *.tf file: below
     "TS-META-001": ("churn", lambda doc: doc["//"].pop("trainstack"), ""),

@@ -72,6 +72,11 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
         public_network_access_enabled=not private,
         managed_network=r.ManagedNetwork(isolation_mode="AllowOnlyApprovedOutbound")
         if private else None,
+        # Less diagnostic data to Microsoft, encrypted scratch disks. Only at creation:
+        # changing it later replaces the workspace (ForceNew in azurerm
+        # machine_learning_workspace_resource.go), so a prod private workspace starts with it
+        # (TS-APPLY-009).
+        high_business_impact=True if private and profile.environment == "prod" else None,
         # Behind a private registry, images are built on the cluster.
         image_build_compute_name=names.training_cluster if private else None,
         description=f"trainstack: {profile.problem.predicts}",

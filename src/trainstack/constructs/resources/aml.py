@@ -20,6 +20,7 @@ class MachineLearningWorkspace(AzureResource, terraform_type="azurerm_machine_le
     identity: Identity = Identity()  # system-assigned: no credentials stored anywhere
     public_network_access_enabled: bool
     managed_network: ManagedNetwork | None = None
+    high_business_impact: bool | None = None
     image_build_compute_name: str | None = None
     description: str | None = None
     friendly_name: str | None = None

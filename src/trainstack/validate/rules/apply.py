@@ -277,6 +277,25 @@ def _automatic_roles(r: Resource, ctx: RuleContext) -> Iterator[str]:
                    f"workspace's registry: this duplicate fails with RoleAssignmentExists")
 
 
+# -- 9: production details -----------------------------------------------------------------
+
+@resource_rule("TS-APPLY-009", "A prod private Azure ML workspace is created high business "
+               "impact", "high_business_impact can only be set when the workspace is created: "
+               "azurerm marks it ForceNew, so turning it on later replaces the workspace and "
+               "everything in it (internal/services/machinelearning/"
+               "machine_learning_workspace_resource.go)", "error",
+               ["azurerm_machine_learning_workspace"])
+def _high_business_impact(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    if ctx.stack.meta.get("environment") != "prod" or ctx.stack.meta.get("network") != "private":
+        raise NotApplicable
+    value = r.get("high_business_impact", False)
+    if is_expression(value):
+        raise Unknown(f"high_business_impact is {value!r}")
+    if value is not True:
+        yield ("a prod private workspace without high_business_impact = true; setting it "
+               "later replaces the workspace")
+
+
 # -- 11: state -------------------------------------------------------------------------------
 
 def _backend(stack: Stack) -> tuple[str, dict[str, Any]]:
