@@ -11,7 +11,14 @@ from trainstack.constructs.resources.element import AzureResource, Block, Elemen
 class SynapseWorkspace(AzureResource, terraform_type="azurerm_synapse_workspace"):
     storage_data_lake_gen2_filesystem_id: str
     identity: Identity
-    azuread_authentication_only: bool = True  # no SQL password anywhere
+    # No SQL password anywhere, and no sql_administrator_login: azurerm 5.x marks both
+    # Optional with no CustomizeDiff tying them to azuread_authentication_only
+    # (internal/services/synapse/synapse_workspace_resource.go; made optional by
+    # hashicorp/terraform-provider-azurerm#18850), and the REST spec's WorkspaceProperties
+    # (Microsoft.Synapse stable/2021-06-01 workspace.json) require neither. Not settled:
+    # the provider's acceptance tests always set a login, and Learn's SQL authentication
+    # page still says a server admin login must be named.
+    azuread_authentication_only: bool = True
     managed_virtual_network_enabled: bool
     # only with a managed virtual network: outbound data only to approved tenants
     data_exfiltration_protection_enabled: bool | None = None
