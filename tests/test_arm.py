@@ -34,9 +34,11 @@ def test_each_stored_stack_registers_exactly_what_its_resources_need():
                   "Microsoft.OperationalInsights", "Microsoft.AlertsManagement",
                   "Microsoft.Storage"],
         "invoice-ocr": ["Microsoft.CognitiveServices", "microsoft.insights",
+                        "Microsoft.Network",  # its private endpoint, zone and network
                         "Microsoft.OperationalInsights"],
-        "claims-synapse": ["microsoft.insights", "Microsoft.OperationalInsights",
-                           "Microsoft.Storage", "Microsoft.Synapse"],
+        "claims-synapse": ["microsoft.insights", "Microsoft.Network",  # private endpoints
+                           "Microsoft.OperationalInsights", "Microsoft.Storage",
+                           "Microsoft.Synapse"],
         "clickstream": ["Microsoft.Databricks", "microsoft.insights", "Microsoft.Network",
                         "Microsoft.OperationalInsights"],
     }

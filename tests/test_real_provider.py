@@ -15,6 +15,7 @@ Skipped with the reason when ../shared is absent (a user's clone).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -70,11 +71,30 @@ def test_a_real_plan_passes_the_providers_plan_time_checks(out, env, stack):
     assert code == 0, log
 
 
+# Azure creates a private DNS zone's SOA record with the zone, and azurerm reads it back
+# (internal/services/privatedns/private_dns_zone_resource.go, Read: "reading DNS SOA record
+# @"); the stand-in creates nothing on its own. Its copy of each stack writes the record
+# explicitly, with the values Azure and azurerm's schema default to, so the re-plan shows no
+# drift either way.
+AZURE_SOA = {"email": "azureprivatedns-host.microsoft.com", "expire_time": 2419200,
+             "minimum_ttl": 10, "refresh_time": 3600, "retry_time": 300, "ttl": 3600}
+
+
+def _for_the_stand_in(stack: Path, copy: Path) -> Path:
+    copy.mkdir(parents=True)
+    doc = json.loads((stack / "cdk.tf.json").read_text())
+    for zone in doc.get("resource", {}).get("azurerm_private_dns_zone", {}).values():
+        zone["soa_record"] = dict(AZURE_SOA)
+    (copy / "cdk.tf.json").write_text(json.dumps(doc))
+    return copy
+
+
 @pytest.mark.slow
-def test_apply_replan_without_drift_and_destroy_every_stack(out, env):
+def test_apply_replan_without_drift_and_destroy_every_stack(out, env, tmp_path):
     """1.5-5.5 min a stack, mostly the provider's own fixed waits: all at once."""
+    copies = {s: _for_the_stand_in(out / "stacks" / s, tmp_path / s) for s in STACKS}
     with ThreadPoolExecutor(max_workers=len(STACKS)) as pool:
         results = dict(zip(STACKS, pool.map(
-            lambda s: _run("apply-stack.sh", out / "stacks" / s, env, 1800), STACKS)))
+            lambda s: _run("apply-stack.sh", copies[s], env, 1800), STACKS)))
     failed = {s: log for s, (code, log) in results.items() if code != 0}
     assert failed == {}, "\n\n".join(f"== {s}\n{log}" for s, log in failed.items())

@@ -101,3 +101,39 @@ def namespaces_for(resource_types: Iterable[str]) -> tuple[str, ...]:
 # any other kind: "`network_acls.bypass` cannot be set when `kind` is set to `%s`"
 # (internal/services/cognitive/cognitive_account_resource.go, v5.2.0).
 BYPASS_KINDS = frozenset({"OpenAI", "AIServices", "TextAnalytics"})
+
+
+# -- private endpoints ----------------------------------------------------------------------
+# A resource with public access off is reachable only through a private endpoint, and only by
+# name when its private DNS zone answers for it. The sub-resources (group ids) and zones per
+# resource type: learn.microsoft.com/azure/private-link/private-endpoint-dns ("Azure services
+# DNS zone configuration"). Storage gets dfs too when it has the hierarchical namespace, and
+# file when Azure ML keeps notebooks on it (constructs/aml.py).
+BLOB = ("blob", ("privatelink.blob.core.windows.net",))
+FILE = ("file", ("privatelink.file.core.windows.net",))
+DFS = ("dfs", ("privatelink.dfs.core.windows.net",))
+PRIVATE_LINK: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "azurerm_machine_learning_workspace": (
+        ("amlworkspace", ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net")),),
+    "azurerm_storage_account": (BLOB,),
+    "azurerm_key_vault": (("vault", ("privatelink.vaultcore.azure.net",)),),
+    "azurerm_container_registry": (("registry", ("privatelink.azurecr.io",)),),
+    "azurerm_cognitive_account": (("account", ("privatelink.cognitiveservices.azure.com",)),),
+    "azurerm_synapse_workspace": (
+        ("Dev", ("privatelink.dev.azuresynapse.net",)),
+        ("Sql", ("privatelink.sql.azuresynapse.net",)),
+        ("SqlOnDemand", ("privatelink.sql.azuresynapse.net",))),
+    # one databricks_ui_api endpoint serves front and back end; browser_authentication
+    # carries the web sign-in (Learn, Azure Databricks "Enable Azure Private Link")
+    "azurerm_databricks_workspace": (
+        ("databricks_ui_api", ("privatelink.azuredatabricks.net",)),
+        ("browser_authentication", ("privatelink.azuredatabricks.net",))),
+}
+
+
+def private_link(resource_type: str, *, hierarchical: bool = False
+                 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The (sub-resource, DNS zones) endpoints a closed resource of this type needs."""
+    needed = PRIVATE_LINK.get(resource_type, ())
+    return needed + ((DFS,) if hierarchical and resource_type == "azurerm_storage_account"
+                     else ())

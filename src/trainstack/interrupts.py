@@ -15,6 +15,10 @@ when the main thread is not inside the import system; there it retries a few
 milliseconds later (SIGALRM), at the first bytecode outside it. Synth checks the
 record before it swaps the new output in, and the command's exit code is 130
 whatever swallowed the exception.
+
+A Ctrl-C before ``install`` runs - while the interpreter itself starts, tens of
+milliseconds - gets Python's own behaviour (a KeyboardInterrupt traceback); nothing has
+been written then.
 """
 
 from __future__ import annotations

@@ -112,9 +112,28 @@ def test_a_bug_exits_3_with_a_plain_message(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def _wait_for_the_handler(pid: int) -> None:
+    """Until the process has installed trainstack's interrupt handling (interrupts.install
+    sets a SIGALRM handler, which Python never sets itself): a Ctrl-C before that, while the
+    interpreter itself starts (tens of ms, more on a loaded machine), gets Python's own
+    behaviour, which no program can change. Linux: the caught-signals mask in /proc."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return  # already gone
+        caught = int(next(line.split()[1] for line in status.splitlines()
+                          if line.startswith("SigCgt:")), 16)
+        if caught & (1 << (signal.SIGALRM - 1)):
+            return
+        time.sleep(0.001)
+    raise AssertionError("trainstack never installed its interrupt handling")
+
+
 def _interrupt_synth(tmp_path: Path, delay: float, *, whole_group: bool) -> str:
-    """Run synth over every profile into an output a previous run wrote, send SIGINT after
-    ``delay`` seconds (to the process, or to its whole process group as a terminal's Ctrl-C
+    """Run synth over every profile into an output a previous run wrote, send SIGINT
+    ``delay`` seconds after it installed its interrupt handling (to the process, or to its whole process group as a terminal's Ctrl-C
     does, node included) and return stderr, once the previous output and the temp folder
     are checked."""
     out = tmp_path / "o"
@@ -125,6 +144,7 @@ def _interrupt_synth(tmp_path: Path, delay: float, *, whole_group: bool) -> str:
     proc = subprocess.Popen([EXE, "synth", *map(str, PROFILES), "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, "TMPDIR": str(temp)}, start_new_session=True)
+    _wait_for_the_handler(proc.pid)
     time.sleep(delay)
     if whole_group:
         os.killpg(proc.pid, signal.SIGINT)

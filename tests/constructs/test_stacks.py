@@ -98,10 +98,15 @@ def test_databricks_stack(private):
     if private:
         assert ws["network_security_group_rules_required"] == "NoAzureDatabricksRules"
         assert ws["custom_parameters"]["virtual_network_id"].startswith("${azurerm_virtual_network")
-        (pep,) = t["azurerm_private_endpoint"]
-        assert pep["private_service_connection"]["subresource_names"] == ["databricks_ui_api"]
+        # UI/API and the web sign-in, both answered by one zone (Learn, Databricks Private Link)
+        assert sorted(p["private_service_connection"]["subresource_names"][0]
+                      for p in t["azurerm_private_endpoint"]) == [
+            "browser_authentication", "databricks_ui_api"]
+        (zone,) = t["azurerm_private_dns_zone"]
+        assert zone["name"] == "privatelink.azuredatabricks.net"
         assert len(t["azurerm_subnet"]) == 3
-        assert len(t["azurerm_subnet_network_security_group_association"]) == 2
+        # the two injected subnets and the endpoints' subnet each have an NSG
+        assert len(t["azurerm_subnet_network_security_group_association"]) == 3
     else:
         assert "azurerm_virtual_network" not in t
 

@@ -33,6 +33,7 @@ COGNITIVE = "azurerm_cognitive_account.formrecognizer"
 DATABRICKS = "azurerm_databricks_workspace.databricks"
 INSIGHTS = "azurerm_application_insights.insights"
 ME = "data.databricks_current_user.me"
+PE = "azurerm_private_endpoint"
 FS = "azurerm_storage_data_lake_gen2_filesystem.raw"
 ON_STORAGE = "${azurerm_storage_account.storage.id}"
 DEPLOYER_GRANT = "azurerm_role_assignment.deployer_data"
@@ -220,8 +221,9 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     ("workspace-public-by-default", "churn",
      [no_suppressions, drop(WORKSPACE, "public_network_access_enabled")],
      {("TS-SEC-001", WORKSPACE): W}),
-    ("workspace-private", "churn",
-     [no_suppressions, put(WORKSPACE, "public_network_access_enabled", False)], {}),
+    ("workspace-private", "churn",  # closed, but nothing reaches it (TS-APPLY-008)
+     [no_suppressions, put(WORKSPACE, "public_network_access_enabled", False)],
+     {("TS-APPLY-008", WORKSPACE): E}),
     ("cluster-local-auth", "churn", [put(CLUSTER, "local_auth_enabled", True)],
      {("TS-SEC-002", CLUSTER): E}),
     ("instance-local-auth-by-default", "churn", [drop(INSTANCE, "local_auth_enabled")],
@@ -404,6 +406,16 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     ("acrpull-for-the-instance", "churn", [add(ACRPULL, {
         "scope": "${azurerm_container_registry.registry.id}", "role_definition_name": "AcrPull",
         "principal_id": f"${{{INSTANCE}.identity[0].principal_id}}"})], {}),
+    ("private-without-endpoint", "invoice-ocr", [remove(f"{PE}.formrecognizer_account")],
+     {("TS-APPLY-008", COGNITIVE): E}),
+    ("private-endpoint-without-dns", "invoice-ocr",
+     [drop(f"{PE}.formrecognizer_account", "private_dns_zone_group")],
+     {("TS-APPLY-008", COGNITIVE): E}),
+    ("private-lake-without-dfs", "claims-synapse", [remove(f"{PE}.datalake_dfs")],
+     {("TS-APPLY-008", "azurerm_storage_account.datalake"): E}),
+    ("private-synapse-without-serverless-sql", "claims-synapse",
+     [remove(f"{PE}.synapse_sqlondemand")],
+     {("TS-APPLY-008", "azurerm_synapse_workspace.synapse"): E}),
     ("prod-private-workspace-without-hbi", "fraud-private",
      [drop(WORKSPACE, "high_business_impact")], {("TS-APPLY-009", WORKSPACE): E}),
     ("dev-workspace-without-hbi", "churn", [], {}),

@@ -167,6 +167,8 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
         "scope": "${azurerm_container_registry.registry.id}", "role_definition_name": "AcrPull",
         "principal_id": "${azurerm_machine_learning_compute_cluster.training.identity[0]"
                         ".principal_id}"}), "azurerm_role_assignment.pull"),
+    "TS-APPLY-008": ("invoice-ocr", lambda doc: doc["resource"]["azurerm_private_endpoint"].pop(
+        "formrecognizer_account"), "azurerm_cognitive_account.formrecognizer"),
     "TS-APPLY-009": ("fraud-private", lambda doc: doc["resource"][
         "azurerm_machine_learning_workspace"]["workspace"].pop("high_business_impact"),
         "azurerm_machine_learning_workspace.workspace"),

@@ -31,5 +31,7 @@ def add_ai_services(b: StackBuilder, choices: tuple[AiServiceChoice, ...]) -> No
             **b.common,
         )
         b.add(account)
+        if b.private:
+            b.private_endpoints(account)
         b.diagnostics(f"{local}_diagnostics", name, account)
         b.output(f"{local}_endpoint", account.ref("endpoint"), f"{choice.kind} endpoint")

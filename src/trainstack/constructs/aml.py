@@ -11,6 +11,7 @@ and failure alerts when the profile gives an address.
 
 from __future__ import annotations
 
+from trainstack import arm
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder, disposable, iso_minutes
 from trainstack.select.models import AmlCluster, AmlInstance
@@ -32,21 +33,7 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
     """Storage, key vault, Application Insights, registry and the workspace, with its
     diagnostics."""
     names, private, profile = b.names, b.private, b.profile
-    storage = r.StorageAccount(
-        local_name="storage",
-        name=names.storage_account,
-        # prod survives a zone outage; dev/test data is reproducible
-        account_replication_type="ZRS" if profile.environment == "prod" else "LRS",
-        public_network_access_enabled=not private,
-        network_rules=r.NetworkRules(default_action="Deny", bypass=("AzureServices",))
-        if private else None,
-        blob_properties=r.BlobProperties(
-            versioning_enabled=True,
-            delete_retention_policy=r.RetentionPolicy(days=7),
-            container_delete_retention_policy=r.RetentionPolicy(days=7),
-        ),
-        **b.common,
-    )
+    storage = _storage(b)
     key_vault = _key_vault(b)
     insights = r.ApplicationInsights(
         local_name="insights", name=names.app_insights, workspace_id=b.logs().ref(), **b.common,
@@ -84,8 +71,35 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
         **b.common,
     )
     b.add(storage, key_vault, insights, registry, workspace)
+    if private:
+        # reachable from the network by name: the workspace, and what the studio and the
+        # SDK reach directly (the managed network makes its own endpoints for Azure ML)
+        b.private_endpoints(workspace)
+        b.private_endpoints(storage, arm.FILE)  # notebooks live on the file share
+        b.private_endpoints(key_vault)
+        b.private_endpoints(registry)
     b.diagnostics("workspace_diagnostics", names.workspace, workspace)
     return workspace, storage
+
+
+def _storage(b: StackBuilder) -> r.StorageAccount:
+    """The workspace's storage: versioned blobs, 7-day soft delete, ZRS in prod."""
+    private, profile = b.private, b.profile
+    return r.StorageAccount(
+        local_name="storage",
+        name=b.names.storage_account,
+        # prod survives a zone outage; dev/test data is reproducible
+        account_replication_type="ZRS" if profile.environment == "prod" else "LRS",
+        public_network_access_enabled=not private,
+        network_rules=r.NetworkRules(default_action="Deny", bypass=("AzureServices",))
+        if private else None,
+        blob_properties=r.BlobProperties(
+            versioning_enabled=True,
+            delete_retention_policy=r.RetentionPolicy(days=7),
+            container_delete_retention_policy=r.RetentionPolicy(days=7),
+        ),
+        **b.common,
+    )
 
 
 def _key_vault(b: StackBuilder) -> r.KeyVault:

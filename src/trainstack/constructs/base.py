@@ -34,6 +34,8 @@ def tags_for(profile: WorkloadProfile) -> dict[str, str]:
     }
 
 
+VNET_SPACE = "10.139.0.0/16"  # the stack's own network (a private profile's, Databricks')
+ENDPOINT_SUBNET = "10.139.8.0/24"
 STATE_DIR = ".trainstack/state"  # beside the output folder (see backend_for)
 
 
@@ -132,6 +134,8 @@ class StackBuilder:
         }
         self._providers: dict[str, ProviderSpec] = {}
         self._logs: r.LogAnalyticsWorkspace | None = None
+        self._network: tuple[r.VirtualNetwork, r.Subnet] | None = None
+        self._zones: dict[str, r.PrivateDnsZone] = {}
         self.features: dict = {}
         # set by the training part when Azure ML trains; other parts attach to it
         self.aml_workspace: r.MachineLearningWorkspace | None = None
@@ -193,26 +197,69 @@ class StackBuilder:
         self.add(r.RoleAssignment(local_name=local, scope=scope.ref(), role_definition_name=role,
                                   principal_id=principal, description=why))
 
-    def private_endpoint(self, prefix: str, target: r.Element, subresource: str, zone: str,
-                         vnet: r.VirtualNetwork, subnet: r.Subnet, name: str) -> None:
-        """A private endpoint for one sub-resource of ``target`` in ``subnet``, with its
-        private DNS zone linked to ``vnet`` and the endpoint's DNS zone group, so the name
-        resolves to the private address inside the network."""
-        dns = r.PrivateDnsZone(local_name=f"{prefix}_dns", name=zone,
-                               resource_group_name=self.rg.ref("name"), tags=self.tags)
-        link = r.PrivateDnsZoneLink(local_name=f"{prefix}_dns_link", name=prefix,
-                                    private_dns_zone_id=dns.ref(),
-                                    virtual_network_id=vnet.ref(), tags=self.tags)
-        endpoint = r.PrivateEndpoint(
-            local_name=subresource, name=name, subnet_id=subnet.ref(),
+    def network(self) -> tuple[r.VirtualNetwork, r.Subnet]:
+        """The stack's virtual network and its private-endpoint subnet, made on first use
+        (a private profile's endpoints, Databricks' injected subnets)."""
+        if self._network is None:
+            vnet = r.VirtualNetwork(local_name="vnet",
+                                    name=f"vnet-{self.profile.name}-{self.profile.environment}",
+                                    address_space=(VNET_SPACE,), **self.common)
+            endpoints = r.Subnet(local_name="endpoints", name="snet-pep",
+                                 resource_group_name=self.rg.ref("name"),
+                                 virtual_network_name=vnet.ref("name"),
+                                 address_prefixes=(ENDPOINT_SUBNET,))
+            # every subnet has a network security group (checkov CKV2_AZURE_31): its
+            # default rules; endpoints enforce it once their network policies are on
+            nsg = r.NetworkSecurityGroup(
+                local_name="endpoints_nsg",
+                name=f"nsg-{self.profile.name}-{self.profile.environment}-pep", **self.common)
+            link = r.SubnetNsgAssociation(local_name="endpoints_nsg_link",
+                                          subnet_id=endpoints.ref(),
+                                          network_security_group_id=nsg.ref())
+            self.add(vnet, endpoints, nsg, link)
+            self._network = (vnet, endpoints)
+        return self._network
+
+    def _dns_zone(self, zone: str) -> r.PrivateDnsZone:
+        """The private DNS zone of that name, linked to the stack's network, made once: one
+        resource group holds one zone of a name, shared by every endpoint that needs it."""
+        if zone not in self._zones:
+            vnet, _ = self.network()
+            local = "dns_" + zone.removeprefix("privatelink.").replace(".", "_")
+            dns = r.PrivateDnsZone(local_name=local, name=zone,
+                                   resource_group_name=self.rg.ref("name"), tags=self.tags)
+            link = r.PrivateDnsZoneLink(local_name=f"{local}_link", name=vnet.name,
+                                        private_dns_zone_id=dns.ref(),
+                                        virtual_network_id=vnet.ref(), tags=self.tags)
+            self.add(dns, link)
+            self._zones[zone] = dns
+        return self._zones[zone]
+
+    def private_endpoint(self, target: r.AzureResource, subresource: str,
+                         zones: tuple[str, ...]) -> None:
+        """A private endpoint for one sub-resource of ``target`` in the stack's network, with
+        its DNS zone group, so the name resolves to the private address inside the network
+        (the zones: learn.microsoft.com/azure/private-link/private-endpoint-dns)."""
+        _, subnet = self.network()
+        local = f"{target.local_name}_{subresource.lower()}"
+        self.add(r.PrivateEndpoint(
+            local_name=local, name=f"pep-{target.name}-{subresource.lower()}",
+            subnet_id=subnet.ref(),
             private_service_connection=r.PrivateServiceConnection(
-                name=subresource.replace("_", "-"), private_connection_resource_id=target.ref(),
-                subresource_names=(subresource,)),
-            private_dns_zone_group=r.PrivateDnsZoneGroup(name=prefix,
-                                                         private_dns_zone_ids=(dns.ref(),)),
+                name=subresource.lower().replace("_", "-"),
+                private_connection_resource_id=target.ref(), subresource_names=(subresource,)),
+            private_dns_zone_group=r.PrivateDnsZoneGroup(
+                name=local, private_dns_zone_ids=tuple(self._dns_zone(z).ref() for z in zones)),
             **self.common,
-        )
-        self.add(dns, link, endpoint)
+        ))
+
+    def private_endpoints(self, target: r.AzureResource, *extra: tuple[str, tuple[str, ...]],
+                          hierarchical: bool = False) -> None:
+        """Every private endpoint a closed resource of ``target``'s type needs
+        (trainstack/arm.py), and ``extra`` ones."""
+        for subresource, zones in (*arm.private_link(target.terraform_type,
+                                                     hierarchical=hierarchical), *extra):
+            self.private_endpoint(target, subresource, zones)
 
     def build(self) -> StackSpec:
         """The StackSpec: providers (azurerm features per profile), elements, backend, outputs,

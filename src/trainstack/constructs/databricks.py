@@ -14,7 +14,6 @@ from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder
 from trainstack.select.models import DatabricksCluster
 
-VNET_SPACE = "10.139.0.0/16"
 DELEGATION = r.Delegation(name="databricks", service_delegation=r.ServiceDelegation(
     name="Microsoft.Databricks/workspaces",
     actions=("Microsoft.Network/virtualNetworks/subnets/join/action",
@@ -27,9 +26,7 @@ def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksW
     """The premium workspace (VNet-injected and private for private profiles) and the training
     cluster."""
     names = b.names
-    params, network = r.DatabricksCustomParameters(), None
-    if b.private:
-        params, network = _private_network(b)
+    params = _private_network(b) if b.private else r.DatabricksCustomParameters()
     workspace = r.DatabricksWorkspace(
         local_name="databricks", name=names.databricks_workspace,
         managed_resource_group_name=names.databricks_managed_rg,
@@ -39,10 +36,8 @@ def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksW
         custom_parameters=params, **b.common,
     )
     b.add(workspace)
-    if network is not None:
-        b.private_endpoint("databricks", workspace, "databricks_ui_api",
-                           "privatelink.azuredatabricks.net", *network,
-                           name=f"pep-{names.databricks_workspace}")
+    if b.private:
+        b.private_endpoints(workspace)  # UI/API and the web sign-in (trainstack/arm.py)
     b.diagnostics("databricks_diagnostics", names.databricks_workspace, workspace, metrics=False)
     b.use_databricks(workspace)
 
@@ -76,12 +71,10 @@ def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksW
     return workspace
 
 
-def _private_network(b: StackBuilder
-                     ) -> tuple[r.DatabricksCustomParameters, tuple[r.VirtualNetwork, r.Subnet]]:
-    """VNet injection: public (host) and private (container) subnets with one NSG."""
-    vnet = r.VirtualNetwork(local_name="vnet",
-                            name=f"vnet-{b.profile.name}-{b.profile.environment}",
-                            address_space=(VNET_SPACE,), **b.common)
+def _private_network(b: StackBuilder) -> r.DatabricksCustomParameters:
+    """VNet injection: public (host) and private (container) subnets with one NSG, in the
+    stack's network."""
+    vnet, _ = b.network()
     nsg = r.NetworkSecurityGroup(local_name="databricks_nsg",
                                  name=f"nsg-{b.profile.name}-{b.profile.environment}-dbw",
                                  **b.common)
@@ -92,18 +85,15 @@ def _private_network(b: StackBuilder
             resource_group_name=b.rg.ref("name"), virtual_network_name=vnet.ref("name"),
             address_prefixes=(prefix,), delegation=(DELEGATION,),
         )
-    endpoints = r.Subnet(local_name="endpoints", name="snet-pep",
-                         resource_group_name=b.rg.ref("name"),
-                         virtual_network_name=vnet.ref("name"), address_prefixes=("10.139.8.0/24",))
     links = {role: r.SubnetNsgAssociation(local_name=f"databricks_{role}_nsg",
                                           subnet_id=subnet.ref(),
                                           network_security_group_id=nsg.ref())
              for role, subnet in subnets.items()}
-    b.add(vnet, nsg, *subnets.values(), endpoints, *links.values())
+    b.add(nsg, *subnets.values(), *links.values())
     return r.DatabricksCustomParameters(
         virtual_network_id=vnet.ref(),
         public_subnet_name=subnets["host"].ref("name"),
         private_subnet_name=subnets["container"].ref("name"),
         public_subnet_network_security_group_association_id=links["host"].ref(),
         private_subnet_network_security_group_association_id=links["container"].ref(),
-    ), (vnet, endpoints)
+    )

@@ -31,10 +31,10 @@ def dfs_url(account: str, filesystem: str) -> str:
     return f"https://{account}.dfs.core.windows.net/{filesystem}"
 
 
-def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
-    """The data lake, Synapse workspace, Entra admin and Spark pool, with roles and diagnostics."""
+def _lake(b: StackBuilder) -> r.StorageAccount:
+    """The ADLS Gen2 data lake: hierarchical namespace, identities only (no shared keys)."""
     names, private = b.names, b.private
-    lake = r.StorageAccount(
+    return r.StorageAccount(
         local_name="datalake", name=names.datalake,
         account_replication_type="ZRS" if b.profile.environment == "prod" else "LRS",
         is_hns_enabled=True,  # ADLS Gen2: Synapse needs the hierarchical namespace
@@ -48,6 +48,12 @@ def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
         ),
         **b.common,
     )
+
+
+def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
+    """The data lake, Synapse workspace, Entra admin and Spark pool, with roles and diagnostics."""
+    names, private = b.names, b.private
+    lake = _lake(b)
     # The filesystem as a blob container, through Azure Resource Manager: the ADLS Gen2
     # filesystem resource goes through the storage data plane, which needs shared keys or a
     # data role granted to the deploying identity first, and network access to an account
@@ -80,6 +86,9 @@ def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
         tags=b.tags,
     )
     b.add(lake, filesystem, workspace, admin, spark)
+    if private:
+        b.private_endpoints(workspace)  # Dev (Studio, Spark), Sql, SqlOnDemand
+        b.private_endpoints(lake, hierarchical=True)
     if not private:
         # Azure services (Azure ML among them) reach the workspace; people add
         # their own address ranges (docs/guide.md).

@@ -134,6 +134,9 @@ class Stack:
         elif isinstance(value, dict):
             for key, v in value.items():
                 if key != "//" or not body:
+                    # Terraform evaluates object keys too ({"${x.y.id}": ...} in a map)
+                    if isinstance(key, str) and "{" in key:
+                        yield from referenced_addresses(key)
                     yield from self.referenced(v)
         elif isinstance(value, list):
             for v in value:

@@ -68,13 +68,13 @@ from trainstack.constructs.resources.network import (
 from trainstack.constructs.resources.storage import (
     BlobProperties,
     ContainerRegistry,
-    StorageContainer,
     KeyVault,
     KeyVaultNetworkAcls,
     NetworkRules,
     RetentionPolicy,
     SasPolicy,
     StorageAccount,
+    StorageContainer,
 )
 from trainstack.constructs.resources.synapse import (
     AutoPause,
@@ -102,7 +102,6 @@ __all__ = [
     "ComputeCluster",
     "ComputeInstance",
     "ContainerRegistry",
-    "StorageContainer",
     "DatabricksCluster",
     "DatabricksCurrentUser",
     "DatabricksCustomParameters",
@@ -138,6 +137,7 @@ __all__ = [
     "ScaleSettings",
     "ServiceDelegation",
     "StorageAccount",
+    "StorageContainer",
     "Subnet",
     "SubnetNsgAssociation",
     "SynapseAadAdmin",

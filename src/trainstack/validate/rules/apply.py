@@ -277,6 +277,37 @@ def _automatic_roles(r: Resource, ctx: RuleContext) -> Iterator[str]:
                    f"workspace's registry: this duplicate fails with RoleAssignmentExists")
 
 
+# -- 8: private must be usable -----------------------------------------------------------------
+
+@resource_rule("TS-APPLY-008", "A resource with public access off has its private endpoints "
+               "and their DNS", "with public access off a resource is reachable only through "
+               "a private endpoint, and by name only when the endpoint's private DNS zone "
+               "group answers for it (learn.microsoft.com/azure/private-link/"
+               "private-endpoint-dns)", "error", list(arm.PRIVATE_LINK))
+def _private_endpoints(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    if r.get("public_network_access_enabled", True) is not False:
+        raise NotApplicable
+    hierarchical = r.get("is_hns_enabled") is True
+    have: dict[str, bool] = {}  # sub-resource -> has a DNS zone group
+    for endpoint in ctx.stack.of_type("azurerm_private_endpoint"):
+        connection = _first_object(endpoint.get("private_service_connection"))
+        if not _points_at(ctx, connection.get("private_connection_resource_id"), r):
+            continue
+        zoned = bool(_first_object(endpoint.get("private_dns_zone_group"))
+                     .get("private_dns_zone_ids"))
+        names = connection.get("subresource_names")
+        for name in names if isinstance(names, list) else []:
+            if isinstance(name, str):
+                have[name.lower()] = have.get(name.lower(), False) or zoned
+    for subresource, zones in arm.private_link(r.type, hierarchical=hierarchical):
+        if subresource.lower() not in have:
+            yield (f"public access is off but no private endpoint reaches its "
+                   f"{subresource!r} sub-resource: nothing can reach it")
+        elif not have[subresource.lower()]:
+            yield (f"the {subresource!r} private endpoint has no private DNS zone group "
+                   f"({', '.join(zones)}): its name still resolves to the public address")
+
+
 # -- 9: production details -----------------------------------------------------------------
 
 @resource_rule("TS-APPLY-009", "A prod private Azure ML workspace is created high business "
