@@ -1,6 +1,6 @@
 """TS-APPLY: what ``terraform validate`` passes but Azure or the provider rejects at plan,
-apply or destroy. The rule number is the class of docs/validation.md "Deployability";
-each fact's source is in trainstack/arm.py or beside the check.
+apply or destroy, or what deploys but cannot be used or destroyed. docs/validation.md lists
+each rule with its sources; the facts are in trainstack/arm.py or beside the check.
 """
 
 from __future__ import annotations
