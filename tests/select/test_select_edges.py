@@ -111,3 +111,25 @@ def test_a_cheaper_databricks_cluster_of_more_than_32_workers_is_listed_with_why
     [alt] = s.alternatives
     assert (alt.vm_size, alt.rejected_because) == ("Standard_D4s_v5 x 40 + driver",
                                                    "40 workers: more than 32")
+
+
+def _retired_alternatives(text: str) -> list[str]:
+    from trainstack.profile import parse_profile
+
+    s = select(parse_profile(text, "p.yaml"), load_facts())
+    return [a.vm_size for a in s.alternatives
+            if a.rejected_because.startswith("retired")]
+
+
+GPU_PROFILE = ("apiVersion: trainstack/v1\nkind: WorkloadProfile\n"
+               "name: gpu\nregion: eastus\nproblem:\n  predicts: x\n  task: object-detection\n"
+               "data:\n  modality: image\n  size_gb: 80\ntraining:\n  framework: pytorch\n")
+
+
+def test_a_retired_size_is_listed_only_when_it_would_have_fit():
+    """docs/selection.md COMPUTE-CHEAPEST: 'the cheapest retired size that would have fit'.
+    A V100 16 GB (Standard_NC6s_v3, retired) holds a small vision model, as the chosen T4
+    16 GB does; it cannot hold a large model's 40 GiB per GPU, so it is not offered as a
+    near miss there (it was, before: the alternatives named it whatever the requirement)."""
+    assert _retired_alternatives(GPU_PROFILE) == ["Standard_NC6s_v3"]
+    assert _retired_alternatives(GPU_PROFILE + "  model_size: large\n") == []

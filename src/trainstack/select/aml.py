@@ -103,8 +103,9 @@ def rank(pools: Pools, region: str, req: Requirement, low: bool,
         if best is None:
             if why is None:
                 best = c
-            elif c.vm.retired:
-                retired = retired or (c, why)
+            elif c.vm.retired:  # listed only when it would have fit (docs/selection.md)
+                if retired is None and req.shortfall(c.vm, ladder=False) is None:
+                    retired = (c, why)
             elif why.startswith("not a current-generation"):
                 continue  # budget-only series, not worth listing
             else:
@@ -113,7 +114,7 @@ def rank(pools: Pools, region: str, req: Requirement, low: bool,
             after.append(c)
             if len(after) >= MAX_ALTERNATIVES:
                 break
-        elif c.vm.retired and retired is None:
+        elif c.vm.retired and retired is None and req.shortfall(c.vm, ladder=False) is None:
             retired = (c, why)
     if best is None:
         raise SelectionError(field, _nothing_feasible(pools, region, req))

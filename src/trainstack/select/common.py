@@ -45,8 +45,9 @@ class Requirement:
     infiniband: bool = False
     budget_series: bool = False  # admit BUDGET_CPU_SERIES too
 
-    def shortfall(self, vm: VmSize) -> str | None:
-        """Why a size cannot do the job, or None when it can."""
+    def shortfall(self, vm: VmSize, *, ladder: bool = True) -> str | None:
+        """Why a size cannot do the job, or None when it can. ``ladder=False`` judges the
+        hardware alone (a retired GPU model is off the ladder because it is retired)."""
         if self.accelerator == "cpu":
             if vm.gpus:
                 return "a GPU size; this workload trains on CPU"
@@ -60,7 +61,7 @@ class Requirement:
             return None
         if not vm.gpus:
             return "no GPU; this workload trains on GPU"
-        if vm.gpu_model not in TRAINING_GPUS:
+        if ladder and vm.gpu_model not in TRAINING_GPUS:
             return f"{vm.gpu_model} GPUs are not on the training ladder (T4, A100, H100)"
         if vm.gpu_memory_gib < self.min_gpu_memory_gib:
             return f"{vm.gpu_memory_gib:g} GiB per GPU < {self.min_gpu_memory_gib:g} GiB needed"
