@@ -218,6 +218,10 @@ def test_quota_caps_max_nodes_to_whole_nodes():
     assert s.training().max_nodes == 2
     assert rule_text(s, "NODES-QUOTA") == (
         "quota: 10 free vCPUs hold 2 Standard_D4s_v3 node(s); max nodes 4 -> 2")
+    # NODES-MAX said "max 2 node(s) = 4 concurrent trial(s) x 1 node(s) per run" here
+    assert rule_text(s, "NODES-MAX") == (
+        "max 2 node(s): 4 concurrent trial(s) x 1 node(s) per run need 4, the quota holds 2; "
+        "the trials run in turns")
 
 
 def test_a_retired_size_beyond_the_sixth_next_feasible_size_is_not_listed():

@@ -211,8 +211,11 @@ def _cluster(w: Workload, found: Priced[Plan], notes: Notes) -> AmlCluster:
     notes.why(Rule.NODES_SCALE_TO_ZERO,
               f"the training cluster scales from 0 nodes and releases idle nodes after "
               f"{aml.CLUSTER_IDLE_MINUTES} minutes, so nothing is billed between runs")
+    wanted = trials * per_run
     notes.why(Rule.NODES_MAX, f"max {max_nodes} node(s) = {trials} concurrent trial(s) x "
-                              f"{per_run} node(s) per run")
+                              f"{per_run} node(s) per run" if max_nodes == wanted else
+              f"max {max_nodes} node(s): {trials} concurrent trial(s) x {per_run} node(s) per "
+              f"run need {wanted}, the quota holds {max_nodes}; the trials run in turns")
     vm = best.vm
     return AmlCluster(
         role="training", vm_size=vm.vm_size, accelerator=vm.accelerator, family=vm.family,
