@@ -17,6 +17,10 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # Tests (and the processes they start) read the packaged catalog, never a copy that
 # `catalog refresh` left in this machine's cache.
 os.environ["TRAINSTACK_CATALOG_DIR"] = str(ROOT / ".no-refreshed-catalog-in-tests")
+# Stored stacks carry salted names, as a user's must (TS-APPLY-010), whatever subscription
+# or salt the machine running the tests has in its environment.
+os.environ["TRAINSTACK_NAME_SALT"] = "trainstack-tests"
+os.environ.pop("ARM_SUBSCRIPTION_ID", None)
 
 MINIMAL = """\
 apiVersion: trainstack/v1

@@ -33,7 +33,7 @@ def stack_files(out: Path) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def synthesized(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
     out = tmp_path_factory.mktemp("synth") / "cdktf.out"
-    synth(PROFILES, out, Settings())
+    synth(PROFILES, out, Settings.from_env())  # the tests' salt (conftest)
     return out, stack_files(out)
 
 
@@ -69,7 +69,7 @@ def test_every_profile_gives_a_stack(synthesized):
 def test_output_is_byte_identical_for_the_same_input(synthesized, tmp_path):
     out, _ = synthesized
     again = tmp_path / "again"
-    synth(PROFILES, again, Settings())
+    synth(PROFILES, again, Settings.from_env())
     first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second
@@ -340,7 +340,7 @@ def test_engine_failure_leaves_earlier_output_untouched(tmp_path, monkeypatch):
 
     monkeypatch.setattr(engine, "synth", half_written)
     with pytest.raises(SynthError, match="the cdktf engine failed: engine crashed"):
-        synth(PROFILES, out, Settings())
+        synth(PROFILES, out, Settings.from_env())  # the tests' salt (conftest)
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -461,3 +461,13 @@ def test_in_place_synthesis_for_cdktf_writes_the_stored_stacks(tmp_path):
         rel = Path("stacks") / path.stem / "cdk.tf.json"
         assert (tmp_path / "cdktf.out" / rel).read_bytes() == (
             ROOT / "tests" / "golden" / rel).read_bytes()
+
+
+def test_the_name_salt_comes_from_the_setting_or_else_the_subscription():
+    """TRAINSTACK_NAME_SALT wins; without it the subscription the stacks are applied to
+    (lower case: the same GUID must give the same names however it is written)."""
+    sub = "1A2B3C4D-0000-0000-0000-00000000ABCD"
+    assert Settings.from_env({"TRAINSTACK_NAME_SALT": "contoso",
+                              "ARM_SUBSCRIPTION_ID": sub}).name_salt == "contoso"
+    assert Settings.from_env({"ARM_SUBSCRIPTION_ID": sub}).name_salt == sub.lower()
+    assert Settings.from_env({}).name_salt == ""

@@ -137,3 +137,16 @@ def private_link(resource_type: str, *, hierarchical: bool = False
     needed = PRIVATE_LINK.get(resource_type, ())
     return needed + ((DFS,) if hierarchical and resource_type == "azurerm_storage_account"
                      else ())
+
+
+# -- names unique in all of Azure ----------------------------------------------------------
+# The argument that holds a name Azure requires to be unique across every customer (scope
+# "global": learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules;
+# an AI services account's custom subdomain is its DNS name, <name>.cognitiveservices.azure.com).
+GLOBAL_NAMES = {
+    "azurerm_storage_account": "name",
+    "azurerm_key_vault": "name",
+    "azurerm_container_registry": "name",
+    "azurerm_synapse_workspace": "name",
+    "azurerm_cognitive_account": "custom_subdomain_name",
+}

@@ -11,6 +11,9 @@ TRAINSTACK_STATE_CONTAINER          azurerm backend: blob container (default
                                     ``tfstate``)
 TRAINSTACK_NAME_SALT                mixed into the globally unique name
                                     suffix; set one per organisation
+ARM_SUBSCRIPTION_ID                 the salt when TRAINSTACK_NAME_SALT is
+                                    unset: the subscription the stacks are
+                                    applied to (terraform reads it too)
 TRAINSTACK_ENGINE                   ``cdktf`` (default) or ``cdktn``
 TRAINSTACK_CATALOG_DIR              where ``catalog refresh`` writes and where
                                     the catalog is read from first (default:
@@ -84,7 +87,10 @@ class Settings(BaseModel):
             "resource_group_name": env.get("TRAINSTACK_STATE_RESOURCE_GROUP"),
             "storage_account_name": env.get("TRAINSTACK_STATE_STORAGE_ACCOUNT"),
             "container_name": env.get("TRAINSTACK_STATE_CONTAINER", "tfstate"),
-            "name_salt": env.get("TRAINSTACK_NAME_SALT", ""),
+            # names unique to the organisation (its salt) or at least to the subscription
+            # they are applied to; with neither, synth warns and TS-APPLY-010 fails
+            "name_salt": env.get("TRAINSTACK_NAME_SALT")
+            or env.get("ARM_SUBSCRIPTION_ID", "").strip().lower(),
             "engine": env.get("TRAINSTACK_ENGINE", "cdktf"),
             "catalog_dir": str(catalog_dir_from_env(env)),
             "debug": "1" if env.get("TRAINSTACK_DEBUG") else "",

@@ -203,3 +203,19 @@ def test_select_and_catalog_do_not_need_valid_synth_settings():
     assert trainstack("catalog", "show", "Standard_D4s_v3", env=env).returncode == 0
     done = trainstack("synth", str(PROFILES[0]), "--out", "/tmp/never-written", env=env)
     assert done.returncode == 2 and "settings:" in done.stderr
+
+
+@pytest.mark.node
+def test_synth_shows_the_global_names_and_warns_when_they_carry_no_salt(tmp_path):
+    """Before any apply, synth lists the names that must be free in all of Azure; without a
+    salt it says why they will collide (TS-APPLY-010), with one it does not."""
+    bare = trainstack("synth", str(ROOT / "profiles" / "churn.yaml"), "--out",
+                      str(tmp_path / "a"), env={"TRAINSTACK_NAME_SALT": "", "COLUMNS": "200"})
+    assert bare.returncode == 0, bare.stderr
+    assert "stchurndev717405" in bare.stdout and "kv-churn-dev-717405" in bare.stdout
+    assert "warning: these names carry no salt" in bare.stderr
+    salted = trainstack("synth", str(ROOT / "profiles" / "churn.yaml"), "--out",
+                        str(tmp_path / "b"), env={"TRAINSTACK_NAME_SALT": "contoso",
+                                                  "COLUMNS": "200"})
+    assert salted.returncode == 0 and salted.stderr == ""
+    assert "stchurndev717405" not in salted.stdout and "stchurndev" in salted.stdout

@@ -419,6 +419,10 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     ("prod-private-workspace-without-hbi", "fraud-private",
      [drop(WORKSPACE, "high_business_impact")], {("TS-APPLY-009", WORKSPACE): E}),
     ("dev-workspace-without-hbi", "churn", [], {}),
+    ("global-name-without-salt", "churn", [put(STORAGE, "name", "stchurndev717405")],
+     {("TS-APPLY-010", STORAGE): E}),  # the suffix of churn/dev/westeurope with no salt
+    ("global-name-of-a-hand-written-stack", "churn", [put(STORAGE, "name", "stacmechurn01")],
+     {}),
     ("state-in-the-output", "churn", [backend("local", {"path": "terraform.churn.tfstate"})],
      {("TS-APPLY-011", ""): E}),
     ("state-default-path", "churn", [backend("local", {})], {("TS-APPLY-011", ""): E}),
@@ -575,7 +579,7 @@ def test_the_rules_registered_again_behave_the_same(tmp_path, capsys):
     before, levels, found = signature(), dict(packs.BASELINE.levels), findings(packs.BASELINE)
     base.RULES.clear()
     for module in (rules.schema, rules.naming, rules.sku, rules.security, rules.cost,
-                   rules.xres, rules.evaluation, rules.meta, rules.apply):
+                   rules.xres, rules.evaluation, rules.meta, rules.apply, rules.reach):
         importlib.reload(module)
     assert signature() == before
     # the packs as packs.py makes them (the module is not reloaded: its Pack class must

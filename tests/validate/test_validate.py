@@ -172,6 +172,8 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-APPLY-009": ("fraud-private", lambda doc: doc["resource"][
         "azurerm_machine_learning_workspace"]["workspace"].pop("high_business_impact"),
         "azurerm_machine_learning_workspace.workspace"),
+    "TS-APPLY-010": ("churn", _set("azurerm_key_vault.name", "kv-churn-dev-717405"),
+                     "azurerm_key_vault.key_vault"),
     "TS-APPLY-011": ("churn", lambda doc: doc["terraform"].pop("backend"), ""),
     "TS-META-004": ("churn", lambda doc: None, ""),  # a stack folder with a *.tf file: below
     "TS-META-001": ("churn", lambda doc: doc["//"].pop("trainstack"), ""),

@@ -112,6 +112,12 @@ def synth_summary(outdir: str, rows: list[tuple[str, str, str, float]]) -> None:
     console.print(f"wrote {_plain(outdir)}/stacks/<stack>/cdk.tf.json")
 
 
+def global_names(rows: list[tuple[str, str, str]]) -> None:
+    """The names Azure must find free in all of Azure, per stack: shown before any apply."""
+    _console().print(_table("Names that must be free in all of Azure",
+                            ("stack", "resource", "name"), rows, no_wrap=("name",)))
+
+
 def catalog_rows(rows: list[dict], region: str | None) -> None:
     """The `catalog list` table."""
     if region:

@@ -15,6 +15,7 @@ from trainstack.validate.rules import (  # noqa: F401 - each module registers it
     evaluation,
     meta,
     naming,
+    reach,
     schema,
     security,
     sku,

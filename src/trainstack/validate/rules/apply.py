@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from trainstack import arm
+from trainstack.naming import suffix
 from trainstack.validate.model import Resource, Stack
 from trainstack.validate.rules.base import (
     NotApplicable,
@@ -22,7 +23,7 @@ from trainstack.validate.rules.base import (
 )
 
 
-def _first_object(value: Any) -> dict[str, Any]:
+def first_object(value: Any) -> dict[str, Any]:
     """A block written as an object or as an array of one object (Terraform JSON reads both);
     anything else reads as an empty block."""
     if isinstance(value, list):
@@ -48,11 +49,11 @@ def azurerm_provider(stack: Stack) -> dict[str, Any]:
 def feature(stack: Stack, group: str, flag: str, default: bool) -> Any:
     """One azurerm ``features`` flag of the stack (``features.<group>.<flag>``), or its
     provider default (internal/features/defaults.go, v5.2.0)."""
-    features = _first_object(azurerm_provider(stack).get("features"))
-    return _first_object(features.get(group)).get(flag, default)
+    features = first_object(azurerm_provider(stack).get("features"))
+    return first_object(features.get(group)).get(flag, default)
 
 
-def _points_at(ctx: RuleContext, value: Any, target: Resource) -> bool:
+def points_at(ctx: RuleContext, value: Any, target: Resource) -> bool:
     """Whether a value references ``target`` (any attribute of it)."""
     return target.address in set(ctx.stack.referenced(value))
 
@@ -125,71 +126,6 @@ def _destroy(ctx: RuleContext) -> Iterator[tuple[str, str]]:
                               "machine_learning.purge_soft_deleted_workspace_on_destroy = true")
 
 
-# -- 3: data-plane resources --------------------------------------------------------------
-
-# Resources azurerm creates through a data plane, not Azure Resource Manager
-# (storage_data_lake_gen2_filesystem_resource.go / _path_resource.go: every CRUD step through
-# the account's dfs endpoint; synapse_managed_private_endpoint_resource.go and
-# synapse_role_assignment_resource.go: the workspace's dev endpoint), and the argument that
-# names the account or workspace they reach.
-DATA_PLANE = {
-    "azurerm_storage_data_lake_gen2_filesystem": "storage_account_id",
-    "azurerm_storage_data_lake_gen2_path": "storage_account_id",
-    "azurerm_synapse_managed_private_endpoint": "synapse_workspace_id",
-    "azurerm_synapse_role_assignment": "synapse_workspace_id",
-}
-# Learn, "Access control model in Azure Data Lake Storage": these may create filesystems.
-STORAGE_DATA_ROLES = ("Storage Blob Data Owner", "Storage Blob Data Contributor")
-DEPLOYER = "data.azurerm_client_config"
-
-
-def _closed(target: Resource) -> bool:
-    """Public network access off, or a firewall that denies by default."""
-    rules = _first_object(target.get("network_rules"))
-    return target.get("public_network_access_enabled") is False or \
-        rules.get("default_action") == "Deny"
-
-
-def _granted_first(ctx: RuleContext, r: Resource, account: Resource) -> bool:
-    """Whether a data role on ``account`` is granted to the deploying identity and ``r``
-    waits for it."""
-    waits = r.get("depends_on")
-    waits = set(waits) if isinstance(waits, list) else set()
-    return any(g.get("role_definition_name") in STORAGE_DATA_ROLES
-               and _points_at(ctx, g.get("scope"), account)
-               and any(a.startswith(DEPLOYER) for a in ctx.stack.referenced(g.get("principal_id")))
-               and g.address in waits
-               for g in ctx.stack.of_type("azurerm_role_assignment"))
-
-
-@resource_rule("TS-APPLY-003", "Data-plane resources can reach their account, with the right "
-               "to", "azurerm creates these through the account's own endpoint, not Azure "
-               "Resource Manager: with public access off the runner cannot reach it "
-               "(hashicorp/terraform-provider-azurerm#6659), and with shared keys off the "
-               "deploying identity needs a data role granted before (azurerm "
-               "storage_data_lake_gen2_filesystem_resource.go; storage_account docs: "
-               "storage_use_azuread)", "error", list(DATA_PLANE))
-def _data_plane(r: Resource, ctx: RuleContext) -> Iterator[str]:
-    target = ctx.stack.resolve(r.get(DATA_PLANE[r.type]))
-    if target is None:
-        raise Unknown(f"{DATA_PLANE[r.type]} {r.get(DATA_PLANE[r.type])!r}")
-    if _closed(target):
-        yield (f"goes through {target.address}'s data plane, which the runner cannot reach "
-               f"with its public access off: use azurerm_storage_container (Azure Resource "
-               f"Manager) or run terraform inside the network")
-        return
-    if target.type != "azurerm_storage_account" or \
-            target.get("shared_access_key_enabled", True) is not False:
-        return
-    if azurerm_provider(ctx.stack).get("storage_use_azuread") is not True:
-        yield ("shared keys are off on the account, so the provider must sign with Entra ID: "
-               "set storage_use_azuread = true on the azurerm provider")
-    if not _granted_first(ctx, r, target):
-        yield (f"shared keys are off on {target.address}: grant the deploying identity "
-               f"({DEPLOYER}.current.object_id) {' or '.join(STORAGE_DATA_ROLES)} on it and "
-               f"add that role assignment to depends_on")
-
-
 # -- 4: cognitive accounts -------------------------------------------------------------------
 
 @resource_rule("TS-APPLY-004", "network_acls.bypass only on the AI services kinds that take it",
@@ -198,7 +134,7 @@ def _data_plane(r: Resource, ctx: RuleContext) -> Iterator[str]:
                "(internal/services/cognitive/cognitive_account_resource.go)", "error",
                ["azurerm_cognitive_account"])
 def _bypass_kinds(r: Resource, ctx: RuleContext) -> Iterator[str]:
-    bypass = _first_object(r.get("network_acls")).get("bypass")
+    bypass = first_object(r.get("network_acls")).get("bypass")
     if bypass in (None, ""):
         raise NotApplicable
     kind = r.get("kind")
@@ -242,7 +178,7 @@ def _databricks_data(ctx: RuleContext) -> Iterator[tuple[str, str]]:
 def _idle_shutdown_identity(r: Resource, ctx: RuleContext) -> Iterator[str]:
     actions = [a for a in ctx.stack.of_type("azapi_resource_action")
                if a.get("action") == "updateIdleShutdownSetting"
-               and _points_at(ctx, a.get("resource_id"), r)]
+               and points_at(ctx, a.get("resource_id"), r)]
     if not actions or not r.block("identity").get("type"):
         raise NotApplicable  # no idle shutdown, or no identity to run it as
     workspace = ctx.stack.resolve(r.get("machine_learning_workspace_id"))
@@ -250,8 +186,8 @@ def _idle_shutdown_identity(r: Resource, ctx: RuleContext) -> Iterator[str]:
         raise Unknown(f"machine_learning_workspace_id {r.get('machine_learning_workspace_id')!r}")
     granted = [g for g in ctx.stack.of_type("azurerm_role_assignment")
                if g.get("role_definition_name") in ("Contributor", "Owner")
-               and _points_at(ctx, g.get("scope"), workspace)
-               and _points_at(ctx, g.get("principal_id"), r)]
+               and points_at(ctx, g.get("scope"), workspace)
+               and points_at(ctx, g.get("principal_id"), r)]
     if not granted:
         yield (f"idle shutdown is set ({actions[0].address}) but the instance's identity has "
                f"no Contributor role on {workspace.address}: it will never shut down")
@@ -271,41 +207,10 @@ def _automatic_roles(r: Resource, ctx: RuleContext) -> Iterator[str]:
         raise NotApplicable
     for cluster in ctx.stack.of_type("azurerm_machine_learning_compute_cluster"):
         workspace = ctx.stack.resolve(cluster.get("machine_learning_workspace_id"))
-        if (workspace is not None and _points_at(ctx, r.get("principal_id"), cluster)
-                and _points_at(ctx, workspace.get("container_registry_id"), registry)):
+        if (workspace is not None and points_at(ctx, r.get("principal_id"), cluster)
+                and points_at(ctx, workspace.get("container_registry_id"), registry)):
             yield (f"Azure already grants {cluster.address}'s identity AcrPull on its "
                    f"workspace's registry: this duplicate fails with RoleAssignmentExists")
-
-
-# -- 8: private must be usable -----------------------------------------------------------------
-
-@resource_rule("TS-APPLY-008", "A resource with public access off has its private endpoints "
-               "and their DNS", "with public access off a resource is reachable only through "
-               "a private endpoint, and by name only when the endpoint's private DNS zone "
-               "group answers for it (learn.microsoft.com/azure/private-link/"
-               "private-endpoint-dns)", "error", list(arm.PRIVATE_LINK))
-def _private_endpoints(r: Resource, ctx: RuleContext) -> Iterator[str]:
-    if r.get("public_network_access_enabled", True) is not False:
-        raise NotApplicable
-    hierarchical = r.get("is_hns_enabled") is True
-    have: dict[str, bool] = {}  # sub-resource -> has a DNS zone group
-    for endpoint in ctx.stack.of_type("azurerm_private_endpoint"):
-        connection = _first_object(endpoint.get("private_service_connection"))
-        if not _points_at(ctx, connection.get("private_connection_resource_id"), r):
-            continue
-        zoned = bool(_first_object(endpoint.get("private_dns_zone_group"))
-                     .get("private_dns_zone_ids"))
-        names = connection.get("subresource_names")
-        for name in names if isinstance(names, list) else []:
-            if isinstance(name, str):
-                have[name.lower()] = have.get(name.lower(), False) or zoned
-    for subresource, zones in arm.private_link(r.type, hierarchical=hierarchical):
-        if subresource.lower() not in have:
-            yield (f"public access is off but no private endpoint reaches its "
-                   f"{subresource!r} sub-resource: nothing can reach it")
-        elif not have[subresource.lower()]:
-            yield (f"the {subresource!r} private endpoint has no private DNS zone group "
-                   f"({', '.join(zones)}): its name still resolves to the public address")
 
 
 # -- 9: production details -----------------------------------------------------------------
@@ -327,15 +232,38 @@ def _high_business_impact(r: Resource, ctx: RuleContext) -> Iterator[str]:
                "later replaces the workspace")
 
 
+# -- 10: global names --------------------------------------------------------------------
+
+@stack_rule("TS-APPLY-010", "Names that must be unique in all of Azure carry a salt",
+            "storage accounts, key vaults, registries, Synapse workspaces and AI services "
+            "subdomains share one namespace with every Azure customer "
+            "(learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules); "
+            "without a salt everyone who applies the same profile gets the same names, and "
+            "every apply after the first fails on them", "error")
+def _global_names(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+    meta = ctx.stack.meta
+    profile, environment, region = (meta.get("profile"), meta.get("environment"),
+                                    meta.get("region"))
+    if not (profile and environment and region):
+        raise NotApplicable  # not trainstack's names (TS-META-* reports missing metadata)
+    unsalted = suffix(profile, environment, region)
+    for r in ctx.stack.of_type(*arm.GLOBAL_NAMES):
+        name = r.get(arm.GLOBAL_NAMES[r.type])
+        if isinstance(name, str) and unsalted in name:
+            yield r.address, (f"{name!r} ends in the suffix everyone gets for this profile "
+                              f"without a salt: set TRAINSTACK_NAME_SALT (or "
+                              f"ARM_SUBSCRIPTION_ID) and synthesize again")
+
+
 # -- 11: state -------------------------------------------------------------------------------
 
 def _backend(stack: Stack) -> tuple[str, dict[str, Any]]:
     """The stack's backend type and settings: ("local", {}) when it declares none (terraform
     then keeps terraform.tfstate in the folder it runs in)."""
-    backend = _first_object(_first_object(stack.document.get("terraform")).get("backend"))
+    backend = first_object(first_object(stack.document.get("terraform")).get("backend"))
     for kind, config in backend.items():
         if kind != "//":
-            return kind, _first_object(config)
+            return kind, first_object(config)
     return "local", {}
 
 
