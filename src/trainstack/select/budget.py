@@ -62,6 +62,10 @@ def relax_text(monthly: float, budget: float, fixed: float, runs_per_month: int,
     the budget, run less often (when one run fits), or the service's own ``relax``."""
     per_run = (monthly - fixed) / runs_per_month
     runs_fit = int((budget - fixed) // per_run) if per_run > 0 else 0
+    # Floats: 52.0 // 10.4 is 4.0 (10.4 is stored a hair above), yet 5 runs cost $52.00,
+    # which fits as the estimate is counted (in cents). The floor is at most one short.
+    if per_run > 0 and round(fixed + (runs_fit + 1) * per_run, 2) <= budget:
+        runs_fit += 1
     ways = [f"raise constraints.monthly_budget_usd to at least ${math.ceil(monthly):,}"]
     if runs_fit >= 1:
         ways.append(f"lower training.runs_per_month to {runs_fit}")
