@@ -54,6 +54,8 @@ NAMESPACES: dict[str, tuple[str, ...]] = {
     "azurerm_machine_learning_compute_cluster": ("Microsoft.MachineLearningServices",),
     "azurerm_machine_learning_compute_instance": ("Microsoft.MachineLearningServices",),
     "azurerm_machine_learning_synapse_spark": ("Microsoft.MachineLearningServices",),
+    "azurerm_machine_learning_workspace_network_outbound_rule_fqdn": (
+        "Microsoft.MachineLearningServices",),
     "azurerm_synapse_workspace": ("Microsoft.Synapse",),
     "azurerm_synapse_workspace_aad_admin": ("Microsoft.Synapse",),
     "azurerm_synapse_spark_pool": ("Microsoft.Synapse",),
@@ -68,6 +70,8 @@ NAMESPACES: dict[str, tuple[str, ...]] = {
     "azurerm_private_dns_zone": ("Microsoft.Network",),
     "azurerm_private_dns_zone_virtual_network_link": ("Microsoft.Network",),
     "azurerm_nat_gateway": ("Microsoft.Network",),
+    "azurerm_nat_gateway_public_ip_association": ("Microsoft.Network",),
+    "azurerm_subnet_nat_gateway_association": ("Microsoft.Network",),
     "azurerm_public_ip": ("Microsoft.Network",),
     "azurerm_user_assigned_identity": ("Microsoft.ManagedIdentity",),
 }
@@ -138,6 +142,40 @@ def private_link(resource_type: str, *, hierarchical: bool = False
     return needed + ((DFS,) if hierarchical and resource_type == "azurerm_storage_account"
                      else ())
 
+
+
+# -- Azure ML managed network outbound ------------------------------------------------------
+# A managed network that allows only approved outbound reaches nothing on the internet but
+# what Azure ML adds itself (its required service tags and private endpoints) and what FQDN
+# rules allow. The first FQDN rule makes Azure deploy an Azure Firewall (Standard unless set
+# otherwise) into the managed network and bill it to the subscription; FQDN rules carry ports
+# 80 and 443 only (Learn, machine-learning/how-to-managed-network, "Pricing" and "Select an
+# Azure Firewall version"). Package sources, by Learn's "Scenario: Access public machine
+# learning packages" and "Scenario: HuggingFace models" (includes/recommended-network-
+# outbound.md) unless said otherwise. azurerm never sets the firewall SKU (machine_learning_
+# workspace_resource.go expands only isolation_mode), so the estimate prices Standard.
+PACKAGE_FQDNS: tuple[tuple[str, str], ...] = (
+    ("pypi", "pypi.org"),
+    ("pythonhosted", "*.pythonhosted.org"),  # pip's wheel downloads (files.pythonhosted.org)
+    ("anaconda", "anaconda.com"),
+    ("anaconda-com", "*.anaconda.com"),
+    ("anaconda-org", "*.anaconda.org"),
+    ("pytorch", "pytorch.org"),
+    ("pytorch-sub", "*.pytorch.org"),
+    ("tensorflow", "*.tensorflow.org"),
+    # the Hub's own API host: Learn's list names only its LFS CDN, but every download starts
+    # with a request to huggingface.co (huggingface_hub's ENDPOINT default)
+    ("huggingface", "huggingface.co"),
+    ("huggingface-lfs", "cdn-lfs.huggingface.co"),
+    ("docker", "docker.io"),
+    ("docker-io", "*.docker.io"),
+    ("docker-com", "*.docker.com"),
+    ("docker-cdn", "production.cloudflare.docker.com"),
+    ("auth0", "cdn.auth0.com"),
+    # pip installs from git (git+https://github.com/...) and release assets
+    ("github", "github.com"),
+    ("github-content", "*.githubusercontent.com"),
+)
 
 # -- names unique in all of Azure ----------------------------------------------------------
 # The argument that holds a name Azure requires to be unique across every customer (scope

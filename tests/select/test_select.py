@@ -316,9 +316,12 @@ def test_ai_services_override_needs_a_covered_task(small_catalog):
 
 def test_select_json_contract_keys_and_order(small_catalog):
     d = run(small_catalog, "team:\n  prefers: [ui]\n").contract_dict()
-    assert list(d) == ["profile", "service", "region", "compute", "ai_services",
+    assert list(d) == ["profile", "service", "region", "compute", "ai_services", "network",
                        "estimated_monthly_usd", "within_budget", "rationale", "alternatives",
                        "warnings"]
+    assert d["network"] == {"mode": "public", "outbound": None, "egress": None,
+                            "private_endpoints": 0, "private_dns_zones": 0, "monthly_usd": 0,
+                            "items": []}
     assert list(d["compute"][0]) == ["role", "kind", "vm_size", "accelerator", "family", "gpus",
                                      "vcpus", "memory_gib", "min_nodes", "max_nodes", "priority",
                                      "hourly_usd"]
@@ -407,6 +410,10 @@ RULE_SCENARIOS = {
     "BUDGET-FEWER-TRIALS": "training:\n  concurrent_trials: 4\nconstraints:\n"
                            "  monthly_budget_usd: 3.5\n",
     "BUDGET-OVER": "constraints:\n  monthly_budget_usd: 1\n",
+    "NET-PRIVATE-ENDPOINTS": "constraints:\n  network: private\n",
+    "NET-OUTBOUND": "constraints:\n  network: private\n",
+    "NET-EGRESS": "team:\n  existing_platform: databricks\nconstraints:\n  network: private\n",
+    "NET-COST": "constraints:\n  network: private\n",
 }
 
 

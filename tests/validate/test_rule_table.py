@@ -22,6 +22,7 @@ from trainstack.cli.entry import main
 from trainstack.validate import RULES
 
 GOLDEN = ROOT / "tests" / "golden" / "stacks"
+SHAPES = ROOT / "tests" / "golden" / "shapes"  # stacks of other shapes (dbx-private)
 CLUSTER = "azurerm_machine_learning_compute_cluster.training"
 INSTANCE = "azurerm_machine_learning_compute_instance.development"
 WORKSPACE = "azurerm_machine_learning_workspace.workspace"
@@ -39,13 +40,16 @@ ON_STORAGE = "${azurerm_storage_account.storage.id}"
 DEPLOYER_GRANT = "azurerm_role_assignment.deployer_data"
 IDLE_ROLE = "azurerm_role_assignment.development_idle_shutdown_role"
 ACRPULL = "azurerm_role_assignment.pull"
+FQDN = "azurerm_machine_learning_workspace_network_outbound_rule_fqdn"
+EGRESS = "azurerm_subnet_nat_gateway_association"
 
 Change = Callable[[dict], None]
 
 
 @cache
 def _stored(stack: str) -> str:
-    return (GOLDEN / stack / "cdk.tf.json").read_text()
+    folder = GOLDEN / stack if (GOLDEN / stack).is_dir() else SHAPES / stack
+    return (folder / "cdk.tf.json").read_text()
 
 
 def _node(doc: dict, address: str) -> dict:
@@ -432,6 +436,36 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     ("state-remote-key-shared", "churn",
      [backend("azurerm", {"key": "churn.tfstate", "use_azuread_auth": True})],
      {("TS-APPLY-011", ""): E}),
+    ("approved-only-without-package-rules", "fraud-private",
+     [lambda doc: doc["resource"].pop(FQDN)], {("TS-APPLY-012", WORKSPACE): W}),
+    ("internet-outbound-without-package-rules", "fraud-private",
+     [lambda doc: doc["resource"].pop(FQDN),
+      put(WORKSPACE, "managed_network.isolation_mode", "AllowInternetOutbound")], {}),
+    ("outbound-rules-two-first", "fraud-private", [drop(f"{FQDN}.outbound_github", "depends_on")],
+     {("TS-APPLY-013", WORKSPACE): E}),
+    ("outbound-rules-two-wait-for-one", "fraud-private",
+     [put(f"{FQDN}.outbound_anaconda", "depends_on", [f"{FQDN}.outbound_pypi"])],
+     {("TS-APPLY-013", WORKSPACE): E}),
+    ("outbound-rules-one-rule", "fraud-private",
+     [lambda doc: doc["resource"].__setitem__(FQDN, {"outbound_pypi": {
+         "name": "allow-pypi", "destination_fqdn": "pypi.org",
+         "workspace_id": "${azurerm_machine_learning_workspace.workspace.id}"}})], {}),
+    ("injected-databricks-without-egress", "dbx-private",
+     [lambda doc: doc["resource"].pop(EGRESS)], {("TS-APPLY-014", DATABRICKS): E}),
+    ("injected-databricks-egress-on-host-only", "dbx-private",
+     [remove(f"{EGRESS}.databricks_container_egress")], {("TS-APPLY-014", DATABRICKS): E}),
+    ("injected-databricks-route-table", "dbx-private",
+     [lambda doc: doc["resource"].pop(EGRESS),
+      add("azurerm_route_table.firewall", {
+          "name": "rt-dbx-private-prod", "location": "westeurope",
+          "resource_group_name": "${azurerm_resource_group.rg.name}"})] + [add(
+         f"azurerm_subnet_route_table_association.{role}",
+         {"subnet_id": f"${{azurerm_subnet.databricks_{role}.id}}",
+          "route_table_id": "${azurerm_route_table.firewall.id}"}) for role in
+         ("host", "container")], {}),
+    ("injected-databricks-public-ips", "dbx-private",
+     [lambda doc: doc["resource"].pop(EGRESS),
+      put(DATABRICKS, "custom_parameters.no_public_ip", False)], {}),
     ("state-remote-key-per-environment", "churn",
      [backend("azurerm", {"key": "dev/churn.tfstate", "use_azuread_auth": True})], {}),
 ]
@@ -548,6 +582,7 @@ def test_the_rules_registered_again_behave_the_same(tmp_path, capsys):
     (resource_rule, stack_rule, attribute_rule, the packs), which otherwise run only once,
     at import time."""
     import importlib
+    import pkgutil
 
     from trainstack.catalog import load_facts
     from trainstack.validate import packs, rules
@@ -578,9 +613,10 @@ def test_the_rules_registered_again_behave_the_same(tmp_path, capsys):
 
     before, levels, found = signature(), dict(packs.BASELINE.levels), findings(packs.BASELINE)
     base.RULES.clear()
-    for module in (rules.schema, rules.naming, rules.sku, rules.security, rules.cost,
-                   rules.xres, rules.evaluation, rules.meta, rules.apply, rules.reach):
-        importlib.reload(module)
+    # every rule module of the package (a new module cannot be forgotten here)
+    for info in sorted(pkgutil.iter_modules(rules.__path__), key=lambda m: m.name):
+        if info.name != "base":
+            importlib.reload(importlib.import_module(f"{rules.__name__}.{info.name}"))
     assert signature() == before
     # the packs as packs.py makes them (the module is not reloaded: its Pack class must
     # stay the one the engine checks for)

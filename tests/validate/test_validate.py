@@ -75,6 +75,18 @@ def _add(rtype: str, name: str, body: dict) -> Callable[[dict], None]:
 
 
 # rule -> (stack to start from, defect, resource the finding must name)
+def _inject_databricks(doc: dict) -> None:
+    """clickstream's workspace injected into two subnets that have no way out."""
+    for role in ("host", "container"):
+        doc["resource"].setdefault("azurerm_subnet", {})[role] = {
+            "name": f"snet-{role}", "resource_group_name": "rg", "virtual_network_name": "v",
+            "address_prefixes": ["10.0.0.0/24"]}
+    res(doc, "azurerm_databricks_workspace")["custom_parameters"] = {
+        "virtual_network_id": "${azurerm_virtual_network.v.id}",
+        "public_subnet_name": "${azurerm_subnet.host.name}",
+        "private_subnet_name": "${azurerm_subnet.container.name}"}
+
+
 DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-SCHEMA-001": ("churn", _set("azurerm_key_vault.enable_rbac_authorization", True),
                       "azurerm_key_vault.key_vault"),
@@ -175,6 +187,13 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-APPLY-010": ("churn", _set("azurerm_key_vault.name", "kv-churn-dev-717405"),
                      "azurerm_key_vault.key_vault"),
     "TS-APPLY-011": ("churn", lambda doc: doc["terraform"].pop("backend"), ""),
+    "TS-APPLY-012": ("fraud-private", lambda doc: doc["resource"].pop(
+        "azurerm_machine_learning_workspace_network_outbound_rule_fqdn"),
+        "azurerm_machine_learning_workspace.workspace"),
+    "TS-APPLY-013": ("fraud-private", lambda doc: doc["resource"][
+        "azurerm_machine_learning_workspace_network_outbound_rule_fqdn"]["outbound_github"].pop(
+        "depends_on"), "azurerm_machine_learning_workspace.workspace"),
+    "TS-APPLY-014": ("clickstream", _inject_databricks, "azurerm_databricks_workspace.databricks"),
     "TS-META-004": ("churn", lambda doc: None, ""),  # a stack folder with a *.tf file: below
     "TS-META-001": ("churn", lambda doc: doc["//"].pop("trainstack"), ""),
     "TS-META-002": ("fraud-private", _meta("network", "internet"), ""),

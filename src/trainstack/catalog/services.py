@@ -1,8 +1,8 @@
 """Packaged facts about the Spark services and Azure AI services (services.json).
 
 Synapse Spark node sizes and vCore price, Databricks node series, DBU rates and
-ML runtimes, and Azure AI services kinds with SKUs, covered tasks and usage
-prices. Read lazily, once; never fetched.
+ML runtimes, Azure AI services kinds with SKUs, covered tasks and usage
+prices, and the fixed prices of a private network. Read lazily, once; never fetched.
 """
 
 from __future__ import annotations
@@ -82,10 +82,24 @@ class AiFacts:
 
 
 @dataclass(frozen=True)
+class NetworkFacts:
+    """List prices of what a private network costs whether or not anything runs."""
+
+    hours_per_month: int
+    private_endpoint_usd_per_hour: float
+    private_dns_zone_usd_per_month: float
+    nat_gateway_usd_per_hour: float
+    public_ip_usd_per_hour: float
+    firewall_standard_usd_per_hour: float
+    source: str
+
+
+@dataclass(frozen=True)
 class ServiceFacts:
     synapse: SynapseFacts
     databricks: DatabricksFacts
     ai: AiFacts
+    network: NetworkFacts
     sources: dict[str, dict[str, str]]
 
 
@@ -121,6 +135,7 @@ def parse_services(data: dict) -> ServiceFacts:
             custom_vision_tasks=frozenset(ai["custom_vision_tasks"]),
             source=ai["source"],
         ),
+        network=NetworkFacts(**data["network"]),
         sources=data["sources"],
     )
 

@@ -3,7 +3,8 @@
 Adds to a StackBuilder: storage account, key vault (RBAC, purge protection),
 workspace-based Application Insights, container registry; the Azure ML
 workspace (system-assigned identity, public network access off and a managed
-network for private profiles, diagnostics); the training cluster with the
+network for private profiles, with FQDN rules for package sources where only approved
+outbound is allowed, diagnostics); the training cluster with the
 selected size and scale settings and least-privilege roles for its identity;
 a development compute instance with idle shutdown when the team asked for one;
 and failure alerts when the profile gives an address.
@@ -17,6 +18,8 @@ from trainstack.constructs.base import StackBuilder, disposable, iso_minutes
 from trainstack.select.models import AmlCluster, AmlInstance
 
 AML_API_VERSION = "2024-10-01"
+# the managed network's isolation mode for the selection's outbound choice (NET-OUTBOUND)
+ISOLATION = {"internet": "AllowInternetOutbound", "approved-only": "AllowOnlyApprovedOutbound"}
 
 
 def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace:
@@ -57,8 +60,8 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
         storage_account_id=storage.ref(),
         container_registry_id=registry.ref(),
         public_network_access_enabled=not private,
-        managed_network=r.ManagedNetwork(isolation_mode="AllowOnlyApprovedOutbound")
-        if private else None,
+        managed_network=r.ManagedNetwork(isolation_mode=ISOLATION[b.selection.network.outbound])
+        if b.selection.network.outbound else None,
         # Less diagnostic data to Microsoft, encrypted scratch disks. Only at creation:
         # changing it later replaces the workspace (ForceNew in azurerm
         # machine_learning_workspace_resource.go), so a prod private workspace starts with it
@@ -78,8 +81,25 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
         b.private_endpoints(storage, arm.FILE)  # notebooks live on the file share
         b.private_endpoints(key_vault)
         b.private_endpoints(registry)
+    if b.selection.network.outbound == "approved-only":
+        _package_sources(b, workspace)
     b.diagnostics("workspace_diagnostics", names.workspace, workspace)
     return workspace, storage
+
+
+def _package_sources(b: StackBuilder, workspace: r.MachineLearningWorkspace) -> None:
+    """FQDN outbound rules for the package sources (trainstack/arm.py), one after another:
+    rules of one workspace created in parallel overwrite each other and some are lost while
+    terraform reports them created (Azure/terraform-provider-azapi#453, the same
+    workspaces/outboundRules API azurerm calls; TS-APPLY-012)."""
+    previous: r.Element | None = None
+    for name, fqdn in arm.PACKAGE_FQDNS:
+        rule = r.WorkspaceOutboundFqdn(
+            local_name=f"outbound_{name.replace('-', '_')}", name=f"allow-{name}",
+            workspace_id=workspace.ref(), destination_fqdn=fqdn,
+            depends_on=(previous.address,) if previous else None)
+        b.add(rule)
+        previous = rule
 
 
 def _storage(b: StackBuilder) -> r.StorageAccount:

@@ -90,6 +90,8 @@ def _private_network(b: StackBuilder) -> r.DatabricksCustomParameters:
                                           network_security_group_id=nsg.ref())
              for role, subnet in subnets.items()}
     b.add(nsg, *subnets.values(), *links.values())
+    if b.selection.network.egress == "nat-gateway":
+        _nat_gateway(b, subnets)
     return r.DatabricksCustomParameters(
         virtual_network_id=vnet.ref(),
         public_subnet_name=subnets["host"].ref("name"),
@@ -97,3 +99,24 @@ def _private_network(b: StackBuilder) -> r.DatabricksCustomParameters:
         public_subnet_network_security_group_association_id=links["host"].ref(),
         private_subnet_network_security_group_association_id=links["container"].ref(),
     )
+
+
+def _nat_gateway(b: StackBuilder, subnets: dict[str, r.Subnet]) -> None:
+    """Egress for the no-public-IP cluster nodes (NET-EGRESS): a NAT gateway with a static
+    public IP on both injected subnets. Their subnets have no default outbound access
+    (resources/network.py), and with VNet injection Azure makes no gateway (azurerm
+    databricks_workspace's nat_gateway_name: "only for workspace with managed virtual
+    network"). One zone for both, as azurerm's nat_gateway_public_ip_association example
+    does: a zonal gateway takes an address of its own zone (TS-APPLY-005)."""
+    names = f"{b.profile.name}-{b.profile.environment}-dbw"
+    address = r.PublicIp(local_name="databricks_egress_ip", name=f"pip-{names}-nat",
+                         zones=("1",), **b.common)
+    gateway = r.NatGateway(local_name="databricks_egress", name=f"ng-{names}", zones=("1",),
+                           **b.common)
+    b.add(address, gateway,
+          r.NatGatewayPublicIp(local_name="databricks_egress_ip_link",
+                               nat_gateway_id=gateway.ref(),
+                               public_ip_address_id=address.ref()),
+          *(r.SubnetNatGateway(local_name=f"databricks_{role}_egress", subnet_id=subnet.ref(),
+                               nat_gateway_id=gateway.ref())
+            for role, subnet in subnets.items()))

@@ -122,12 +122,48 @@ class AiServiceChoice(_Value):
     covers: tuple[str, ...]
 
 
+class NetworkItem(_Value):
+    """One priced line of the network: what, how many, per month."""
+
+    item: str
+    quantity: int
+    monthly_usd: float
+
+
+class NetworkChoice(_Value):
+    """How the stack is networked, and the fixed monthly cost of that."""
+
+    mode: Literal["public", "private"] = "public"
+    # the Azure ML managed network's outbound mode, when a private stack has a workspace
+    outbound: Literal["internet", "approved-only"] | None = None
+    egress: Literal["nat-gateway"] | None = None  # for VNet-injected Databricks clusters
+    private_endpoints: int = 0
+    private_dns_zones: int = 0
+    items: tuple[NetworkItem, ...] = ()
+
+    @property
+    def monthly_usd(self) -> float:
+        """The network's fixed cost per month."""
+        return round(sum(i.monthly_usd for i in self.items), 2)
+
+    def contract_dict(self) -> dict[str, Any]:
+        """The ``network`` object of the select JSON."""
+        return {
+            "mode": self.mode, "outbound": self.outbound, "egress": self.egress,
+            "private_endpoints": self.private_endpoints,
+            "private_dns_zones": self.private_dns_zones, "monthly_usd": self.monthly_usd,
+            "items": [{"item": i.item, "quantity": i.quantity, "monthly_usd": i.monthly_usd}
+                      for i in self.items],
+        }
+
+
 class Selection(_Value):
     profile: str
     service: Literal["azure-ml", "databricks", "synapse", "ai-services"]
     region: str
     compute: tuple[ComputeChoice, ...]
     ai_services: tuple[AiServiceChoice, ...] = ()
+    network: NetworkChoice = NetworkChoice()
     estimated_monthly_usd: float
     within_budget: bool
     rationale: tuple[Reason, ...]
@@ -165,6 +201,7 @@ class Selection(_Value):
             "ai_services": [
                 {"kind": a.kind, "sku": a.sku, "covers": list(a.covers)} for a in self.ai_services
             ],
+            "network": self.network.contract_dict(),
             "estimated_monthly_usd": self.estimated_monthly_usd,
             "within_budget": self.within_budget,
             "rationale": [{"rule": r.rule, "text": r.text} for r in self.rationale],

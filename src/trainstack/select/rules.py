@@ -46,6 +46,10 @@ class Rule(StrEnum):
     BUDGET_CHEAPER_FAMILY = "BUDGET-CHEAPER-FAMILY"
     BUDGET_FEWER_TRIALS = "BUDGET-FEWER-TRIALS"
     BUDGET_OVER = "BUDGET-OVER"
+    NET_PRIVATE_ENDPOINTS = "NET-PRIVATE-ENDPOINTS"
+    NET_OUTBOUND = "NET-OUTBOUND"
+    NET_EGRESS = "NET-EGRESS"
+    NET_COST = "NET-COST"
 
 
 RULES: dict[Rule, str] = {
@@ -95,4 +99,12 @@ RULES: dict[Rule, str] = {
     Rule.BUDGET_FEWER_TRIALS: "over budget: fewer concurrent trials tried next",
     Rule.BUDGET_OVER: "still over budget: the cheapest feasible choice is kept and what to relax "
                    "is said",
+    Rule.NET_PRIVATE_ENDPOINTS: "a private profile reaches every closed resource through a "
+                                "private endpoint with its private DNS zone",
+    Rule.NET_OUTBOUND: "the Azure ML managed network allows internet outbound outside prod; "
+                       "prod allows only approved outbound, with FQDN rules for package "
+                       "sources and the firewall Azure deploys for them",
+    Rule.NET_EGRESS: "no-public-IP Databricks clusters leave through a NAT gateway",
+    Rule.NET_COST: "the network's fixed monthly cost is added to the estimate and counts "
+                   "against the budget",
 }

@@ -3,11 +3,14 @@
 A pure function of the profile, the facts (VM catalog and service facts) and a
 context of live facts (quotas, availability) that the caller supplies: no I/O. The
 service is decided first (service.py); then that service's flow runs its steps,
-candidates -> cost -> fit to budget (aml_flow.py, spark.py, ai.py; budget.py is shared).
+candidates -> cost -> fit to budget (aml_flow.py, spark.py, ai.py; budget.py is shared);
+last the network and its fixed cost (network.py).
 Every decision is recorded with its rule id (rules.py).
 """
 
 from __future__ import annotations
+
+import math
 
 from trainstack.catalog.facts import Facts
 from trainstack.catalog.vm import Catalog
@@ -18,6 +21,7 @@ from trainstack.select.ai import select_ai
 from trainstack.select.aml_flow import select_azure_ml
 from trainstack.select.common import Notes, Requirement, SelectionContext
 from trainstack.select.models import Selection
+from trainstack.select.network import select_network
 from trainstack.select.pools import pools_of
 from trainstack.select.rules import Rule
 from trainstack.select.service import decide_service
@@ -50,12 +54,38 @@ def select(profile: WorkloadProfile, facts: Facts,
     else:
         compute, monthly, within, alternatives = select_azure_ml(
             profile, pools, region, facts.services, context, notes, decision.spark_prep)
+    network = select_network(profile, decision.service, decision.spark_prep, len(ai),
+                             facts.services.network, notes)
+    monthly, within = _with_network(profile, monthly, within, network.monthly_usd, notes)
     return Selection(
         profile=profile.name, service=decision.service, region=region, compute=tuple(compute),
-        ai_services=ai, estimated_monthly_usd=round(monthly, 2), within_budget=within,
+        ai_services=ai, network=network, estimated_monthly_usd=round(monthly, 2),
+        within_budget=within,
         rationale=tuple(notes.rationale), alternatives=alternatives,
         warnings=tuple(notes.warnings),
     )
+
+
+def _with_network(profile: WorkloadProfile, monthly: float, within: bool, network: float,
+                  notes: Notes) -> tuple[float, bool]:
+    """NET-COST: the estimate with the network's fixed cost, and whether that fits the budget.
+    The compute steps cannot offset a fixed cost, so they are not re-run for it."""
+    if network == 0:
+        return monthly, within
+    total = round(monthly + network, 2)
+    budget = profile.constraints.monthly_budget_usd
+    fits = budget is None or total <= budget
+    notes.why(Rule.NET_COST, f"${monthly:,.2f} compute + ${network:,.2f} network = "
+                             f"${total:,.2f}/month"
+                             + (f", within the ${budget:,.2f} budget" if budget and fits else ""))
+    if within and not fits:
+        notes.why(Rule.BUDGET_OVER,
+                  f"compute fits the ${budget:,.2f} budget, but with the network's fixed "
+                  f"${network:,.2f}/month the total ${total:,.2f} does not: raise "
+                  f"constraints.monthly_budget_usd to at least ${math.ceil(total):,}")
+        notes.warn(f"over budget: ${total:,.2f}/month > ${budget:,.2f}")
+        within = False
+    return total, within
 
 
 def _region(profile: WorkloadProfile, catalog: Catalog, notes: Notes) -> str:

@@ -21,6 +21,7 @@ from trainstack.constructs.resources.aml import (
     MachineLearningWorkspace,
     ManagedNetwork,
     ScaleSettings,
+    WorkspaceOutboundFqdn,
 )
 from trainstack.constructs.resources.cognitive import (
     CognitiveAccount,
@@ -54,14 +55,18 @@ from trainstack.constructs.resources.databricks import (
 from trainstack.constructs.resources.element import Block, Element, ref
 from trainstack.constructs.resources.network import (
     Delegation,
+    NatGateway,
+    NatGatewayPublicIp,
     NetworkSecurityGroup,
     PrivateDnsZone,
     PrivateDnsZoneGroup,
     PrivateDnsZoneLink,
     PrivateEndpoint,
     PrivateServiceConnection,
+    PublicIp,
     ServiceDelegation,
     Subnet,
+    SubnetNatGateway,
     SubnetNsgAssociation,
     VirtualNetwork,
 )
@@ -121,6 +126,8 @@ __all__ = [
     "ManagedNetwork",
     "MetricAlert",
     "MetricCriteria",
+    "NatGateway",
+    "NatGatewayPublicIp",
     "NetworkRules",
     "NetworkSecurityGroup",
     "PrivateDnsZone",
@@ -128,6 +135,7 @@ __all__ = [
     "PrivateDnsZoneLink",
     "PrivateEndpoint",
     "PrivateServiceConnection",
+    "PublicIp",
     "Ref",
     "ResourceAction",
     "ResourceGroup",
@@ -139,11 +147,13 @@ __all__ = [
     "StorageAccount",
     "StorageContainer",
     "Subnet",
+    "SubnetNatGateway",
     "SubnetNsgAssociation",
     "SynapseAadAdmin",
     "SynapseFirewallRule",
     "SynapseSparkPool",
     "SynapseWorkspace",
     "VirtualNetwork",
+    "WorkspaceOutboundFqdn",
     "ref",
 ]

@@ -26,6 +26,13 @@ class MachineLearningWorkspace(AzureResource, terraform_type="azurerm_machine_le
     friendly_name: str | None = None
 
 
+class WorkspaceOutboundFqdn(
+        Element, terraform_type="azurerm_machine_learning_workspace_network_outbound_rule_fqdn"):
+    name: str
+    workspace_id: str
+    destination_fqdn: str
+
+
 class ScaleSettings(Block):
     min_node_count: int
     max_node_count: int

@@ -1,6 +1,9 @@
-"""Networking: virtual networks, subnets, NSGs, private DNS zones and private endpoints."""
+"""Networking: virtual networks, subnets, NSGs, private DNS zones, private endpoints and NAT
+gateways."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from trainstack.constructs.resources.element import AzureResource, Block, Element
 
@@ -68,3 +71,23 @@ class PrivateEndpoint(AzureResource, terraform_type="azurerm_private_endpoint"):
     subnet_id: str
     private_service_connection: PrivateServiceConnection
     private_dns_zone_group: PrivateDnsZoneGroup
+
+class PublicIp(AzureResource, terraform_type="azurerm_public_ip"):
+    allocation_method: Literal["Static", "Dynamic"] = "Static"
+    sku: Literal["Basic", "Standard"] = "Standard"
+    zones: tuple[str, ...] | None = None
+
+
+class NatGateway(AzureResource, terraform_type="azurerm_nat_gateway"):
+    sku_name: Literal["Standard", "StandardV2"] = "Standard"
+    zones: tuple[str, ...] | None = None
+
+
+class NatGatewayPublicIp(Element, terraform_type="azurerm_nat_gateway_public_ip_association"):
+    nat_gateway_id: str
+    public_ip_address_id: str
+
+
+class SubnetNatGateway(Element, terraform_type="azurerm_subnet_nat_gateway_association"):
+    subnet_id: str
+    nat_gateway_id: str

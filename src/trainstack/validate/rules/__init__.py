@@ -12,6 +12,7 @@ them all in ``RULES``.
 from trainstack.validate.rules import (  # noqa: F401 - each module registers its rules
     apply,
     cost,
+    egress,
     evaluation,
     meta,
     naming,

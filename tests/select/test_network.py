@@ -1,0 +1,117 @@
+"""NET-*: the network a selection prices is the network its stack makes.
+
+The oracle for the stack side is the synthesized resources themselves (counted by type);
+the prices are written out by hand from services.json's list prices (private endpoint
+$0.01/h, DNS zone $0.50/month, NAT gateway $0.045/h, static public IP $0.005/h, Azure
+Firewall Standard $1.25/h, 730 h a month).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PROFILES, parse
+from trainstack.catalog import load_facts
+from trainstack.constructs.stack import build_stack
+from trainstack.profile import load_profile
+from trainstack.select import select
+from trainstack.settings import Settings
+
+PRIVATE = "constraints:\n  network: private\n"
+SHAPES = {
+    "aml-dev": PRIVATE,
+    "aml-prod": "environment: prod\n" + PRIVATE,
+    "aml-synapse-prep": "team:\n  existing_platform: synapse\ntraining:\n  framework: pytorch\n"
+                        + PRIVATE,
+    "synapse": "team:\n  existing_platform: synapse\n" + PRIVATE,
+    "databricks": "team:\n  existing_platform: databricks\n" + PRIVATE,
+    "custom-vision": "problem:\n  predicts: x\n  task: object-detection\n  prebuilt_ok: true\n"
+                     "  custom_labels: true\n" + PRIVATE,
+    "public": "",
+}
+
+
+def _profile(shape: str):
+    from test_select import scenario_profile
+    return scenario_profile(SHAPES[shape])
+
+
+def _types(spec) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for e in spec.elements:
+        counts[e.terraform_type] = counts.get(e.terraform_type, 0) + 1
+    return counts
+
+
+def _cases():
+    yield from ((p.stem, load_profile(p)) for p in PROFILES)
+    yield from ((f"shape-{s}", _profile(s)) for s in SHAPES)
+
+
+@pytest.mark.parametrize("name,profile", list(_cases()), ids=lambda v: v if isinstance(v, str)
+                         else "")
+def test_the_priced_network_is_the_synthesized_one(name, profile):
+    selection = select(profile, load_facts())
+    counts = _types(build_stack(profile, selection, Settings()))
+    net = selection.network
+    assert counts.get("azurerm_private_endpoint", 0) == net.private_endpoints
+    assert counts.get("azurerm_private_dns_zone", 0) == net.private_dns_zones
+    assert counts.get("azurerm_nat_gateway", 0) == (net.egress == "nat-gateway")
+    fqdn = counts.get("azurerm_machine_learning_workspace_network_outbound_rule_fqdn", 0)
+    assert (fqdn > 0) == (net.outbound == "approved-only")
+    # every priced line is in the estimate
+    compute = sum(float(r.text.split("$")[1].split()[0].replace(",", ""))
+                  for r in selection.rationale if r.rule == "NET-COST")
+    if net.items:
+        assert round(compute + net.monthly_usd, 2) == selection.estimated_monthly_usd
+    else:
+        assert net.mode == "public" and "NET-COST" not in [r.rule for r in selection.rationale]
+
+
+@pytest.mark.parametrize("shape,endpoints,zones,extra", [
+    # workspace (api + notebooks zones), storage blob + file, key vault, registry
+    ("aml-dev", 5, 6, 0.0),
+    # the same, and the managed network's firewall
+    ("aml-prod", 5, 6, 1.25 * 730),
+    # Azure ML's five and Synapse's Dev, Sql, SqlOnDemand + lake blob, dfs (blob zone shared)
+    ("aml-synapse-prep", 10, 9, 0.0),
+    ("synapse", 5, 4, 0.0),
+    # databricks_ui_api + browser_authentication in one zone; NAT gateway and its address
+    ("databricks", 2, 1, 0.045 * 730 + 0.005 * 730),
+    # Custom Vision training + prediction accounts, one zone
+    ("custom-vision", 2, 1, 0.0),
+])
+def test_network_prices_by_hand(shape, endpoints, zones, extra):
+    net = select(_profile(shape), load_facts()).network
+    assert (net.private_endpoints, net.private_dns_zones) == (endpoints, zones)
+    assert net.monthly_usd == pytest.approx(endpoints * 0.01 * 730 + zones * 0.5 + extra)
+
+
+def test_outbound_is_open_outside_prod_and_approved_only_in_prod():
+    facts = load_facts()
+    assert select(_profile("aml-dev"), facts).network.outbound == "internet"
+    assert select(_profile("aml-prod"), facts).network.outbound == "approved-only"
+    for shape in ("synapse", "databricks", "custom-vision", "public"):
+        assert select(_profile(shape), facts).network.outbound is None
+
+
+def test_a_fixed_network_cost_over_the_budget_is_said_and_not_offset():
+    profile = parse("environment: prod\nconstraints:\n  network: private\n"
+                    "  monthly_budget_usd: 300\n")
+    s = select(profile, load_facts())
+    assert s.within_budget is False
+    assert s.estimated_monthly_usd > 912.5
+    over = [r.text for r in s.rationale if r.rule == "BUDGET-OVER"]
+    assert over and "network's fixed" in over[0]
+    assert any(w.startswith("over budget:") for w in s.warnings)
+    # compute itself was not squeezed for it: the same compute as with no budget
+    free = select(parse("environment: prod\nconstraints:\n  network: private\n"), load_facts())
+    assert s.compute == free.compute
+
+
+def test_a_budget_that_covers_the_network_stays_within():
+    s = select(parse("environment: prod\nconstraints:\n  network: private\n"
+                     "  monthly_budget_usd: 5000\n"), load_facts())
+    assert s.within_budget and "BUDGET-OVER" not in [r.rule for r in s.rationale]
+    assert any(r.rule == "NET-COST" and "within the $5,000.00 budget" in r.text
+               for r in s.rationale)
