@@ -135,6 +135,11 @@ PRIVATE_LINK: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
+# every zone a trainstack stack may use: what a profile may name an existing zone for
+PRIVATE_DNS_ZONES = frozenset(z for e in (*(e for es in PRIVATE_LINK.values() for e in es),
+                                          BLOB, FILE, DFS) for z in e[1])
+
+
 def private_link(resource_type: str, *, hierarchical: bool = False
                  ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The (sub-resource, DNS zones) endpoints a closed resource of this type needs."""

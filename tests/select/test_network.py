@@ -115,3 +115,65 @@ def test_a_budget_that_covers_the_network_stays_within():
     assert s.within_budget and "BUDGET-OVER" not in [r.rule for r in s.rationale]
     assert any(r.rule == "NET-COST" and "within the $5,000.00 budget" in r.text
                for r in s.rationale)
+
+
+# -- an existing (hub-and-spoke) network -----------------------------------------------------
+
+SUB = "00000000-0000-0000-0000-000000000000"
+SUBNET = (f"/subscriptions/{SUB}/resourceGroups/rg-spoke/providers/Microsoft.Network/"
+          "virtualNetworks/vnet-spoke/subnets/snet-pep")
+HUB = f"/subscriptions/{SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/privateDnsZones/"
+
+
+def _spoke(subnet: str = SUBNET, zones: dict | None = None, network: str = "private"):
+    zones = {"privatelink.vaultcore.azure.net": HUB + "privatelink.vaultcore.azure.net"} \
+        if zones is None else zones
+    lines = "".join(f"      {k}: {v}\n" for k, v in zones.items())
+    return parse(f"environment: prod\nconstraints:\n  network: {network}\n  existing_network:\n"
+                 f"    subnet_id: {subnet}\n"
+                 + (f"    private_dns_zone_ids:\n{lines}" if lines else ""))
+
+
+def test_an_existing_subnet_and_zones_replace_the_stacks_own():
+    profile = _spoke()
+    selection = select(profile, load_facts())
+    spec = build_stack(profile, selection, Settings())
+    counts = _types(spec)
+    # no virtual network, endpoint subnet or NSG of its own; five zones of its own, not six
+    assert "azurerm_virtual_network" not in counts and "azurerm_subnet" not in counts
+    assert counts["azurerm_private_dns_zone"] == 5 == selection.network.private_dns_zones
+    endpoints = [e for e in spec.elements if e.terraform_type == "azurerm_private_endpoint"]
+    assert len(endpoints) == 5 and {e.subnet_id for e in endpoints} == {SUBNET}
+    vault = next(e for e in endpoints if e.local_name == "key_vault_vault")
+    assert vault.private_dns_zone_group.private_dns_zone_ids == (
+        HUB + "privatelink.vaultcore.azure.net",)
+    # the stack's own zones are linked to the spoke network the subnet is in
+    links = [e for e in spec.elements
+             if e.terraform_type == "azurerm_private_dns_zone_virtual_network_link"]
+    assert {(e.name, e.virtual_network_id) for e in links} == {
+        ("vnet-spoke", SUBNET.rsplit("/subnets/", 1)[0])}
+    assert selection.network.monthly_usd == pytest.approx(5 * 7.3 + 5 * 0.5 + 912.5)
+
+
+@pytest.mark.parametrize("subnet,zones,fragment", [
+    (SUBNET.replace("/subnets/", "/subnetz/"), None, "existing_network.subnet_id: must match"),
+    (SUBNET + "/${path.cwd}", None, "existing_network.subnet_id: must match"),
+    (SUBNET, {"privatelink.vaultcore.azure.net": HUB + "privatelink.azurecr.io"},
+     "names the zone 'privatelink.azurecr.io'"),
+    (SUBNET, {"privatelink.vault.azure.net": HUB + "privatelink.vault.azure.net"},
+     "did you mean 'privatelink.vaultcore.azure.net'"),
+    (SUBNET, {"privatelink.vaultcore.azure.net": "privatelink.vaultcore.azure.net"},
+     "must be the resource id of a private DNS zone"),
+])
+def test_existing_network_ids_are_checked(subnet, zones, fragment):
+    from trainstack.errors import ProfileError
+    with pytest.raises(ProfileError) as info:
+        _spoke(subnet, zones)
+    assert fragment in str(info.value)
+
+
+def test_an_existing_network_needs_a_private_profile():
+    from trainstack.errors import ProfileError
+    with pytest.raises(ProfileError) as info:
+        _spoke(network="public")
+    assert "existing_network needs network: private" in str(info.value)

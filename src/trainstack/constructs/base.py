@@ -134,7 +134,8 @@ class StackBuilder:
         }
         self._providers: dict[str, ProviderSpec] = {}
         self._logs: r.LogAnalyticsWorkspace | None = None
-        self._network: tuple[r.VirtualNetwork, r.Subnet] | None = None
+        self._vnet: r.VirtualNetwork | None = None
+        self._endpoints: r.Subnet | None = None
         self._zones: dict[str, r.PrivateDnsZone] = {}
         self.features: dict = {}
         # set by the training part when Azure ML trains; other parts attach to it
@@ -197,59 +198,78 @@ class StackBuilder:
         self.add(r.RoleAssignment(local_name=local, scope=scope.ref(), role_definition_name=role,
                                   principal_id=principal, description=why))
 
-    def network(self) -> tuple[r.VirtualNetwork, r.Subnet]:
-        """The stack's virtual network and its private-endpoint subnet, made on first use
-        (a private profile's endpoints, Databricks' injected subnets)."""
-        if self._network is None:
-            vnet = r.VirtualNetwork(local_name="vnet",
-                                    name=f"vnet-{self.profile.name}-{self.profile.environment}",
-                                    address_space=(VNET_SPACE,), **self.common)
-            endpoints = r.Subnet(local_name="endpoints", name="snet-pep",
-                                 resource_group_name=self.rg.ref("name"),
-                                 virtual_network_name=vnet.ref("name"),
-                                 address_prefixes=(ENDPOINT_SUBNET,))
+    def vnet(self) -> r.VirtualNetwork:
+        """The stack's virtual network, made on first use (Databricks' injected subnets, the
+        endpoint subnet unless the profile names an existing one)."""
+        if self._vnet is None:
+            self._vnet = r.VirtualNetwork(
+                local_name="vnet", name=f"vnet-{self.profile.name}-{self.profile.environment}",
+                address_space=(VNET_SPACE,), **self.common)
+            self.add(self._vnet)
+        return self._vnet
+
+    def _endpoint_subnet(self) -> str:
+        """The id of the subnet private endpoints go in: the profile's existing one, or the
+        stack network's endpoint subnet, made on first use."""
+        existing = self.profile.constraints.existing_network
+        if existing is not None and existing.subnet_id:
+            return existing.subnet_id  # validated as a subnet id; written literally
+        if self._endpoints is None:
+            vnet = self.vnet()
+            self._endpoints = r.Subnet(local_name="endpoints", name="snet-pep",
+                                       resource_group_name=self.rg.ref("name"),
+                                       virtual_network_name=vnet.ref("name"),
+                                       address_prefixes=(ENDPOINT_SUBNET,))
             # every subnet has a network security group (checkov CKV2_AZURE_31): its
             # default rules; endpoints enforce it once their network policies are on
             nsg = r.NetworkSecurityGroup(
                 local_name="endpoints_nsg",
                 name=f"nsg-{self.profile.name}-{self.profile.environment}-pep", **self.common)
             link = r.SubnetNsgAssociation(local_name="endpoints_nsg_link",
-                                          subnet_id=endpoints.ref(),
+                                          subnet_id=self._endpoints.ref(),
                                           network_security_group_id=nsg.ref())
-            self.add(vnet, endpoints, nsg, link)
-            self._network = (vnet, endpoints)
-        return self._network
+            self.add(self._endpoints, nsg, link)
+        return self._endpoints.ref()
 
-    def _dns_zone(self, zone: str) -> r.PrivateDnsZone:
-        """The private DNS zone of that name, linked to the stack's network, made once: one
-        resource group holds one zone of a name, shared by every endpoint that needs it."""
+    def _zone_id(self, zone: str) -> str:
+        """The id of the private DNS zone of that name: the profile's existing one (the hub's,
+        linked by its owner), or the stack's, made once (one resource group holds one zone of
+        a name, shared by every endpoint that needs it) and linked to the network the
+        endpoints are in."""
+        existing = self.profile.constraints.existing_network
+        if existing is not None and zone in existing.private_dns_zone_ids:
+            return existing.private_dns_zone_ids[zone]
         if zone not in self._zones:
-            vnet, _ = self.network()
+            if existing is not None and existing.subnet_id:
+                vnet_id = existing.subnet_id.rsplit("/subnets/", 1)[0]
+                vnet_name = vnet_id.rsplit("/", 1)[1]
+            else:
+                vnet = self.vnet()
+                vnet_id, vnet_name = vnet.ref(), vnet.name
             local = "dns_" + zone.removeprefix("privatelink.").replace(".", "_")
             dns = r.PrivateDnsZone(local_name=local, name=zone,
                                    resource_group_name=self.rg.ref("name"), tags=self.tags)
-            link = r.PrivateDnsZoneLink(local_name=f"{local}_link", name=vnet.name,
+            link = r.PrivateDnsZoneLink(local_name=f"{local}_link", name=vnet_name,
                                         private_dns_zone_id=dns.ref(),
-                                        virtual_network_id=vnet.ref(), tags=self.tags)
+                                        virtual_network_id=vnet_id, tags=self.tags)
             self.add(dns, link)
             self._zones[zone] = dns
-        return self._zones[zone]
+        return self._zones[zone].ref()
 
     def private_endpoint(self, target: r.AzureResource, subresource: str,
                          zones: tuple[str, ...]) -> None:
-        """A private endpoint for one sub-resource of ``target`` in the stack's network, with
+        """A private endpoint for one sub-resource of ``target`` in the endpoint subnet, with
         its DNS zone group, so the name resolves to the private address inside the network
         (the zones: learn.microsoft.com/azure/private-link/private-endpoint-dns)."""
-        _, subnet = self.network()
         local = f"{target.local_name}_{subresource.lower()}"
         self.add(r.PrivateEndpoint(
             local_name=local, name=f"pep-{target.name}-{subresource.lower()}",
-            subnet_id=subnet.ref(),
+            subnet_id=self._endpoint_subnet(),
             private_service_connection=r.PrivateServiceConnection(
                 name=subresource.lower().replace("_", "-"),
                 private_connection_resource_id=target.ref(), subresource_names=(subresource,)),
             private_dns_zone_group=r.PrivateDnsZoneGroup(
-                name=local, private_dns_zone_ids=tuple(self._dns_zone(z).ref() for z in zones)),
+                name=local, private_dns_zone_ids=tuple(self._zone_id(z) for z in zones)),
             **self.common,
         ))
 

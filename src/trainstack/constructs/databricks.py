@@ -74,7 +74,7 @@ def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksW
 def _private_network(b: StackBuilder) -> r.DatabricksCustomParameters:
     """VNet injection: public (host) and private (container) subnets with one NSG, in the
     stack's network."""
-    vnet, _ = b.network()
+    vnet = b.vnet()
     nsg = r.NetworkSecurityGroup(local_name="databricks_nsg",
                                  name=f"nsg-{b.profile.name}-{b.profile.environment}-dbw",
                                  **b.common)

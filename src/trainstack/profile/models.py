@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from trainstack import arm
 from trainstack.limits import (
     EMAIL_MAX_CHARS,
     FREE_TEXT_MAX_CHARS,
@@ -192,15 +193,58 @@ class Team(_Section):
     ml_expertise: Literal["none", "low", "high"] = "high"
 
 
+# Azure resource ids of what an enterprise network already has (hub-and-spoke). The id
+# segments follow learn.microsoft.com/azure/azure-resource-manager/management/
+# resource-name-rules (Microsoft.Network: virtual network 2-64 and subnet 1-80 characters of
+# alphanumerics, underscores, periods and hyphens; resource groups 1-90 of those and
+# parentheses), ASCII only: an id is written into the stack as it is given.
+_GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_GROUP = rf"/subscriptions/{_GUID}/resourceGroups/[A-Za-z0-9_.()-]{{0,89}}[A-Za-z0-9_()-]"
+SUBNET_ID_PATTERN = (rf"^{_GROUP}/providers/Microsoft\.Network/virtualNetworks/"
+                     r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]/subnets/"
+                     r"[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$")
+ZONE_ID_PATTERN = rf"^{_GROUP}/providers/Microsoft\.Network/privateDnsZones/[a-z0-9.-]{{1,253}}$"
+PrivateLinkZone = Literal[tuple(sorted(arm.PRIVATE_DNS_ZONES))]  # type: ignore[valid-type]
+
+
+class ExistingNetwork(_Section):
+    """What the stack uses instead of creating it: a subnet for the private endpoints, and
+    the hub's private DNS zones by name (each linked to the spoke by whoever owns it)."""
+
+    subnet_id: str | None = Field(default=None, pattern=SUBNET_ID_PATTERN, description=(
+        "Subnet for the private endpoints; the stack then makes no virtual network for them."))
+    private_dns_zone_ids: dict[PrivateLinkZone, str] = Field(  # type: ignore[valid-type]
+        default_factory=dict, description="Existing private DNS zones, by zone name.")
+
+    @model_validator(mode="after")
+    def _zone_ids_name_their_zone(self) -> ExistingNetwork:
+        for zone, zone_id in self.private_dns_zone_ids.items():
+            if re.fullmatch(ZONE_ID_PATTERN, zone_id) is None:
+                raise ValueError(f"private_dns_zone_ids.{zone}: must be the resource id of a "
+                                 f"private DNS zone (/subscriptions/<id>/resourceGroups/<rg>/"
+                                 f"providers/Microsoft.Network/privateDnsZones/{zone})")
+            if zone_id.rsplit("/", 1)[1] != zone:
+                raise ValueError(f"private_dns_zone_ids.{zone}: the id names the zone "
+                                 f"'{zone_id.rsplit('/', 1)[1]}', not '{zone}'")
+        return self
+
+
 class Constraints(_Section):
     monthly_budget_usd: Number | None = Field(default=None, gt=0, le=MAX_BUDGET_USD)
     network: Literal["public", "private"] = "public"
+    existing_network: ExistingNetwork | None = None
     allow_low_priority: bool = Field(
         default=True, description="Restartable jobs may use low-priority VMs."
     )
     free_tier: bool = Field(
         default=False, description="A free prototype: Azure AI services on the F0 tier."
     )
+
+    @model_validator(mode="after")
+    def _existing_network_is_private(self) -> Constraints:
+        if self.existing_network is not None and self.network != "private":
+            raise ValueError("existing_network needs network: private")
+        return self
 
 
 class Deploy(_Section):

@@ -52,12 +52,14 @@ def closed_resources(service: str, spark_prep: bool, ai_accounts: int) -> tuple[
     return (AI_CLOSED,) * ai_accounts
 
 
-def endpoints_of(closed: tuple[Closed, ...]) -> tuple[int, int]:
-    """How many private endpoints and distinct private DNS zones those resources need."""
+def endpoints_of(closed: tuple[Closed, ...], existing_zones: frozenset[str] = frozenset()
+                 ) -> tuple[int, int]:
+    """How many private endpoints those resources need, and how many distinct private DNS
+    zones the stack makes for them (none for the zones the profile names)."""
     endpoints = [e for c in closed
                  for e in (*arm.private_link(c.resource_type, hierarchical=c.hierarchical),
                            *c.extra)]
-    zones = {z for _, names in endpoints for z in names}
+    zones = {z for _, names in endpoints for z in names} - existing_zones
     return len(endpoints), len(zones)
 
 
@@ -67,7 +69,10 @@ def select_network(profile: WorkloadProfile, service: str, spark_prep: bool, ai_
     if profile.constraints.network != "private":
         return NetworkChoice()
     month = facts.hours_per_month
-    endpoints, zones = endpoints_of(closed_resources(service, spark_prep, ai_accounts))
+    existing = profile.constraints.existing_network
+    endpoints, zones = endpoints_of(
+        closed_resources(service, spark_prep, ai_accounts),
+        frozenset(existing.private_dns_zone_ids) if existing else frozenset())
     items = [
         NetworkItem(item="private endpoint", quantity=endpoints,
                     monthly_usd=round(endpoints * facts.private_endpoint_usd_per_hour * month, 2)),
