@@ -177,3 +177,18 @@ def test_an_existing_network_needs_a_private_profile():
     with pytest.raises(ProfileError) as info:
         _spoke(network="public")
     assert "existing_network needs network: private" in str(info.value)
+
+
+def test_only_a_pool_azure_ml_attaches_lets_azure_services_through_the_synapse_firewall():
+    """TS-SEC-016: the 0.0.0.0 rule admits every Azure tenant's resources."""
+    from test_select import scenario_profile
+    facts = load_facts()
+    alone = scenario_profile("team:\n  existing_platform: synapse\n")
+    for_aml = scenario_profile("team:\n  existing_platform: synapse\ntraining:\n"
+                               "  framework: pytorch\n")
+    counts = {name: _types(build_stack(p, select(p, facts), Settings()))
+              for name, p in (("alone", alone), ("for_aml", for_aml))}
+    assert counts["alone"]["azurerm_synapse_workspace"] == 1
+    assert "azurerm_synapse_firewall_rule" not in counts["alone"]
+    assert counts["for_aml"]["azurerm_machine_learning_synapse_spark"] == 1
+    assert counts["for_aml"]["azurerm_synapse_firewall_rule"] == 1

@@ -42,6 +42,7 @@ IDLE_ROLE = "azurerm_role_assignment.development_idle_shutdown_role"
 ACRPULL = "azurerm_role_assignment.pull"
 FQDN = "azurerm_machine_learning_workspace_network_outbound_rule_fqdn"
 EGRESS = "azurerm_subnet_nat_gateway_association"
+SYN_FIREWALL = "azurerm_synapse_firewall_rule.synapse_azure_services"
 
 Change = Callable[[dict], None]
 
@@ -466,6 +467,16 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     ("injected-databricks-public-ips", "dbx-private",
      [lambda doc: doc["resource"].pop(EGRESS),
       put(DATABRICKS, "custom_parameters.no_public_ip", False)], {}),
+    ("synapse-firewall-allow-all", "call-audio",
+     [put(SYN_FIREWALL, "end_ip_address", "255.255.255.255")], {("TS-SEC-016", SYN_FIREWALL): W}),
+    ("synapse-firewall-azure-services-unattached", "call-audio",
+     [remove("azurerm_machine_learning_synapse_spark.spark_link"),
+      remove("azurerm_role_assignment.spark_link_datalake"),
+      lambda doc: doc["output"].pop("aml_spark_compute_name")],
+     {("TS-SEC-016", SYN_FIREWALL): W}),
+    ("synapse-firewall-own-range", "call-audio",
+     [put(SYN_FIREWALL, "start_ip_address", "203.0.113.0"),
+      put(SYN_FIREWALL, "end_ip_address", "203.0.113.255")], {}),
     ("state-remote-key-per-environment", "churn",
      [backend("azurerm", {"key": "dev/churn.tfstate", "use_azuread_auth": True})], {}),
 ]

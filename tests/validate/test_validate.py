@@ -187,6 +187,9 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-APPLY-010": ("churn", _set("azurerm_key_vault.name", "kv-churn-dev-717405"),
                      "azurerm_key_vault.key_vault"),
     "TS-APPLY-011": ("churn", lambda doc: doc["terraform"].pop("backend"), ""),
+    "TS-SEC-016": ("call-audio", _set("azurerm_synapse_firewall_rule.end_ip_address",
+                                      "255.255.255.255"),
+                   "azurerm_synapse_firewall_rule.synapse_azure_services"),
     "TS-APPLY-012": ("fraud-private", lambda doc: doc["resource"].pop(
         "azurerm_machine_learning_workspace_network_outbound_rule_fqdn"),
         "azurerm_machine_learning_workspace.workspace"),

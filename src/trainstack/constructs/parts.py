@@ -33,7 +33,8 @@ def data_preparation(b: StackBuilder) -> None:
     """A Synapse Spark pool that prepares data for Azure ML, attached to its workspace."""
     prep = b.selection.role("data-prep")
     if isinstance(prep, SynapsePool):
-        synapse.link_to_aml(b, b.require_aml_workspace(), synapse.add_synapse(b, prep))
+        synapse.link_to_aml(b, b.require_aml_workspace(),
+                            synapse.add_synapse(b, prep, for_aml=True))
 
 
 def development(b: StackBuilder) -> None:

@@ -3,8 +3,8 @@
 The workspace has a system-assigned identity and Entra-ID-only authentication
 (no SQL password); its identity may read and write the data lake; the Spark
 pool is MemoryOptimized, Spark 3.5, autoscaling from 3 nodes with auto-pause.
-Public profiles let Azure services through the firewall; private profiles get
-a managed virtual network and no public network access.
+A public pool that Azure ML attaches lets Azure services through the firewall;
+private profiles get a managed virtual network and no public network access.
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ def _lake(b: StackBuilder) -> r.StorageAccount:
     )
 
 
-def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
-    """The data lake, Synapse workspace, Entra admin and Spark pool, with roles and diagnostics."""
+def add_synapse(b: StackBuilder, pool: SynapsePool, *, for_aml: bool = False) -> SynapseParts:
+    """The data lake, Synapse workspace, Entra admin and Spark pool, with roles and diagnostics
+    (``for_aml``: the pool prepares data for Azure ML, which attaches it)."""
     names, private = b.names, b.private
     lake = _lake(b)
     # The filesystem as a blob container, through Azure Resource Manager: the ADLS Gen2
@@ -89,9 +90,12 @@ def add_synapse(b: StackBuilder, pool: SynapsePool) -> SynapseParts:
     if private:
         b.private_endpoints(workspace)  # Dev (Studio, Spark), Sql, SqlOnDemand
         b.private_endpoints(lake, hierarchical=True)
-    if not private:
-        # Azure services (Azure ML among them) reach the workspace; people add
-        # their own address ranges (docs/guide.md).
+    if not private and for_aml:
+        # Azure ML submits its Spark jobs to the pool from its own service. The rule admits
+        # every Azure tenant's resources, not only this subscription's (Learn, "Azure SQL
+        # Database and Azure Synapse Analytics network access controls"), so only a pool
+        # Azure ML uses gets it; whether Azure ML needs it is not documented (TS-SEC-016).
+        # People add their own address ranges (docs/guide.md).
         b.add(r.SynapseFirewallRule(
             local_name="synapse_azure_services", name="AllowAllWindowsAzureIps",
             synapse_workspace_id=workspace.ref(), start_ip_address="0.0.0.0",

@@ -1,4 +1,4 @@
-"""TS-SEC-001..013: the security baseline (mapped to Azure Policy built-ins for Azure ML where
+"""TS-SEC-001..013, -016: the security baseline (mapped to Azure Policy built-ins for Azure ML where
 one exists)."""
 
 from __future__ import annotations
@@ -93,3 +93,27 @@ def _secret_keys(value: Any, path: str = "", body: bool = True) -> Iterator[str]
 def _literal_secrets(r: Resource, ctx: RuleContext) -> Iterator[str]:
     for where in _secret_keys(r.body):
         yield f"{where} holds a literal secret; use a managed identity or a secret reference"
+
+
+@resource_rule("TS-SEC-016", "A Synapse firewall rule admits only what needs it",
+               "the 0.0.0.0 rule ('Allow Azure services') admits resources of every Azure "
+               "tenant, not only this subscription's (learn.microsoft.com/azure/azure-sql/"
+               "database/network-access-controls-overview), and 0.0.0.0-255.255.255.255 admits "
+               "the internet; trainstack keeps the first only for a pool Azure ML attaches",
+               "warning", ["azurerm_synapse_firewall_rule"])
+def _synapse_firewall(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    start, end = r.get("start_ip_address"), r.get("end_ip_address")
+    if (start, end) == ("0.0.0.0", "255.255.255.255"):
+        yield "admits every address on the internet"
+        return
+    if (start, end) != ("0.0.0.0", "0.0.0.0"):
+        raise NotApplicable
+    workspace = ctx.stack.resolve(r.get("synapse_workspace_id"))
+    pools = [p for p in ctx.stack.of_type("azurerm_synapse_spark_pool")
+             if workspace is not None and ctx.stack.resolve(p.get("synapse_workspace_id"))
+             is workspace]
+    attached = any(ctx.stack.resolve(link.get("synapse_spark_pool_id")) in pools
+                   for link in ctx.stack.of_type("azurerm_machine_learning_synapse_spark"))
+    if not attached:
+        yield ("admits resources of every Azure tenant, and no Azure ML workspace attaches "
+               "a pool of this workspace: remove it, or add your own address ranges")
