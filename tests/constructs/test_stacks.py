@@ -70,8 +70,8 @@ def test_synapse_stack(private):
     assert ws["public_network_access_enabled"] is (not private)
     assert ws["managed_virtual_network_enabled"] is private
     assert lake["public_network_access_enabled"] is (not private)
-    rules = t.get("azurerm_synapse_firewall_rule", [])
-    assert [r["name"] for r in rules] == ([] if private else ["AllowAllWindowsAzureIps"])
+    # no "Allow Azure services" rule on a workspace Azure ML does not attach (TS-SEC-016)
+    assert "azurerm_synapse_firewall_rule" not in t
     roles = {r["role_definition_name"] for r in t["azurerm_role_assignment"]}
     assert roles == {"Storage Blob Data Contributor"}
 
