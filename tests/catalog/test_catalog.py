@@ -83,3 +83,28 @@ def test_packaged_catalog_rebuilds_byte_identically(tmp_path: Path):
     for name in ("vm_sizes.csv", "sources.json"):
         assert (tmp_path / name).read_bytes() == (packaged / name).read_bytes(), name
 
+
+
+@pytest.mark.parametrize("old_low,api_low,new_price,expected", [
+    (0.2, None, 1.0, (0.2, "old")),      # no new meter: the old saving is kept
+    (0.2, 0.3, 1.0, (0.3, "azure-retail-prices")),  # the API's own price wins
+    (0.5, None, 0.4, (None, "")),        # the old price no longer saves anything: dropped
+    (0.2, 0.5, 0.4, (0.2, "old")),       # the API's is no saving either; the old one is
+    (0.5, 0.6, 0.4, (None, "")),
+    (None, None, 1.0, (None, "")),
+])
+def test_a_refresh_never_keeps_a_low_priority_price_at_or_above_on_demand(
+        old_low, api_low, new_price, expected):
+    from dataclasses import replace
+
+    from conftest import vm
+    from trainstack.catalog.refresh import SOURCE_ID, RegionPrices, refreshed_rows
+    row = replace(vm("Standard_D4s_v5", low=old_low, price=1.0),
+                  low_priority_source="old" if old_low is not None else "")
+    prices = RegionPrices("westeurope", {"Standard_D4s_v5": new_price},
+                          {} if api_low is None else {"Standard_D4s_v5": api_low})
+    (new,) = refreshed_rows([row], [prices], "2026-11-30")
+    want_low, want_source = expected
+    assert new.hourly_usd == new_price
+    assert (new.low_priority_usd, new.low_priority_source) == (
+        want_low, SOURCE_ID if want_source == "azure-retail-prices" else want_source)

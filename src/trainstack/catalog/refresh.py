@@ -258,14 +258,21 @@ def refreshed_rows(rows: Iterable[VmSize], prices: Iterable[RegionPrices], date:
         if p is None or row.vm_size not in p.on_demand:
             out.append(row)
             continue
+        on_demand = p.on_demand[row.vm_size]
         low = p.low_priority.get(row.vm_size) if row.aml else None
-        if low is not None and low >= p.on_demand[row.vm_size]:
+        if low is not None and low >= on_demand:
             low = None
-        out.append(replace(row, hourly_usd=p.on_demand[row.vm_size],
-                           low_priority_usd=low if low is not None else row.low_priority_usd,
-                           low_priority_source=SOURCE_ID if low is not None
-                           else row.low_priority_source,
-                           price_source=SOURCE_ID, price_date=date))
+        if low is not None:
+            low_source = SOURCE_ID
+        elif row.low_priority_usd is not None and row.low_priority_usd < on_demand:
+            low, low_source = row.low_priority_usd, row.low_priority_source  # still a saving
+        else:
+            # an old low-priority price at or above the new on-demand one is no saving: the
+            # selector would otherwise prefer low-priority nodes that cost more
+            low, low_source = None, ""
+        out.append(replace(row, hourly_usd=on_demand, low_priority_usd=low,
+                           low_priority_source=low_source, price_source=SOURCE_ID,
+                           price_date=date))
     return tuple(out)
 
 
