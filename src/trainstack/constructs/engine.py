@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 import time
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -54,14 +55,18 @@ def load_engine(name: str) -> ModuleType:
 
 
 _IGNORE_SIGINT = Path(__file__).parent / "node" / "ignore_sigint.cjs"
+_BOUNDED_HEAP = Path(__file__).parent / "node" / "bounded_heap.cjs"
 
 
 def node_options(current: str) -> str:
-    """``current`` NODE_OPTIONS plus the script that has the engine's node processes ignore
-    SIGINT (see node/ignore_sigint.cjs), quoted as node parses NODE_OPTIONS."""
-    quoted = str(_IGNORE_SIGINT).replace("\\", "\\\\").replace('"', '\\"')
-    option = f'--require "{quoted}"'
-    return current if option in current else f"{current} {option}".strip()
+    """``current`` NODE_OPTIONS plus the scripts that have the engine's node processes ignore
+    SIGINT (node/ignore_sigint.cjs) and collect garbage as they write stacks
+    (node/bounded_heap.cjs), quoted as node parses NODE_OPTIONS."""
+    for script in (_IGNORE_SIGINT, _BOUNDED_HEAP):
+        quoted = str(script).replace("\\", "\\\\").replace('"', '\\"')
+        option = f'--require "{quoted}"'
+        current = current if option in current else f"{current} {option}".strip()
+    return current
 
 
 def settle(timeout: float) -> None:
@@ -123,13 +128,14 @@ def _body_class(cdk: ModuleType) -> type:
     class StackBody(cdk.TerraformElement):  # type: ignore[misc, name-defined]
         def __init__(self, scope: object, fragment: dict, metadata: dict) -> None:
             super().__init__(scope, "trainstack-body")
-            # kept as JSON text until the engine asks for it at synth: Python's peak for
-            # 1,000 stacks went from 133 to 117 MiB (benchmarks/results/synth-many-*-c)
-            self._fragment = json.dumps(fragment)
+            # kept as compressed JSON text until the engine asks for it at synth (jsii keeps
+            # every object it was handed until the process ends): Python's peak for 1,000
+            # stacks went from 133 to 117 MiB as text, to ~75 compressed (benchmarks/README)
+            self._fragment = zlib.compress(json.dumps(fragment).encode(), 1)
             self._metadata = metadata
 
         def to_terraform(self) -> dict:
-            return json.loads(self._fragment)
+            return json.loads(zlib.decompress(self._fragment))
 
         def to_metadata(self) -> dict:
             return self._metadata
