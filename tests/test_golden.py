@@ -122,6 +122,12 @@ def test_select_json_of_each_bundled_profile(capsys, path):
     _compare(GOLDEN / "select" / f"{path.stem}.json", _select_stdout(capsys, path))
 
 
+@pytest.mark.parametrize("path", SHAPES, ids=lambda p: p.stem)
+def test_select_json_of_each_other_shape(capsys, path):
+    """The private shapes' network items, rationale and estimate (NET-*)."""
+    _compare(GOLDEN / "shapes" / path.stem / "select.json", _select_stdout(capsys, path))
+
+
 @pytest.mark.parametrize("case", SPARK_CASES, ids=lambda c: c[0])
 def test_spark_sizing(capsys, tmp_path, case):
     path = tmp_path / f"{case[0]}.yaml"
@@ -137,6 +143,7 @@ def test_every_stored_output_has_a_case():
                 | {f"spark/{c[0]}.json" for c in SPARK_CASES}
                 | {f"stacks/{p.stem}/cdk.tf.json" for p in PROFILES}
                 | {f"shapes/{p.stem}/cdk.tf.json" for p in SHAPES}
+                | {f"shapes/{p.stem}/select.json" for p in SHAPES}
                 | {f"profiles/{p.name}" for p in SHAPES}
                 | {f"cases/{c[0]}.json" for c in SELECT_CASES}
                 | {f"cases/{c[0]}.err" for c in ERROR_CASES}
