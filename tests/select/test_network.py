@@ -192,3 +192,13 @@ def test_only_a_pool_azure_ml_attaches_lets_azure_services_through_the_synapse_f
     assert "azurerm_synapse_firewall_rule" not in counts["alone"]
     assert counts["for_aml"]["azurerm_machine_learning_synapse_spark"] == 1
     assert counts["for_aml"]["azurerm_synapse_firewall_rule"] == 1
+
+
+def test_a_budget_equal_to_the_total_is_within():
+    """NET-COST's boundary: the total may equal the budget."""
+    free = select(parse("environment: prod\nconstraints:\n  network: private\n"), load_facts())
+    total = free.estimated_monthly_usd
+    exact = select(parse(f"environment: prod\nconstraints:\n  network: private\n"
+                         f"  monthly_budget_usd: {total}\n"), load_facts())
+    assert exact.estimated_monthly_usd == total and exact.within_budget
+    assert "BUDGET-OVER" not in [r.rule for r in exact.rationale]

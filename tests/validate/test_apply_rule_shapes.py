@@ -83,3 +83,12 @@ def test_state_at_the_filesystem_root_output():
     """An output folder that is "/" itself: everything is inside it."""
     doc = {"terraform": {"backend": {"local": {"path": "../../dev/x.tfstate"}}}}
     assert [r for r, _ in findings(doc, "TS-APPLY-011", "/stacks/x/cdk.tf.json")] == [""]
+
+
+def test_an_isolation_mode_that_is_not_text_cannot_be_judged():
+    """TS-APPLY-012/013 read managed_network.isolation_mode; a number there is reported as
+    what could not be judged, by name."""
+    doc = {"resource": {"azurerm_machine_learning_workspace": {"w": {
+        "managed_network": {"isolation_mode": 7}}}}}
+    found = findings(doc, "TS-APPLY-012", "x/cdk.tf.json")
+    assert found and all("managed_network.isolation_mode" in message for _, message in found)
