@@ -73,10 +73,9 @@ def vm(size: str, region: str = "westeurope", *, vcpus: int = 4, mem: float = 16
     )
 
 
-@pytest.fixture
-def small_catalog():
+def small_rows() -> list[VmSize]:
     """Five-ish rows per kind of decision, in westeurope plus one other region."""
-    return catalog_from_rows([
+    return [
         vm("Standard_D4s_v3", vcpus=4, mem=16, price=0.20, low=0.04),
         vm("Standard_D8s_v3", vcpus=8, mem=32, price=0.40, low=0.08),
         vm("Standard_D16s_v3", vcpus=16, mem=64, price=0.80, low=0.16),
@@ -95,4 +94,10 @@ def small_catalog():
            price=0.10, low=0.01, retired=True),
         vm("Standard_D8s_v3", region="northeurope", vcpus=8, mem=32, price=0.41, low=0.08),
         vm("Standard_M8ms", region="northeurope", vcpus=8, mem=218, price=2.0, low=0.3),
-    ])
+    ]
+
+
+@pytest.fixture
+def small_catalog():
+    """The small rows as a catalog."""
+    return catalog_from_rows(small_rows())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from conftest import MINIMAL, vm
+from conftest import MINIMAL, small_rows, vm
 
 from trainstack.catalog import catalog_from_rows, with_vms
 from trainstack.errors import SelectionError
@@ -37,17 +37,16 @@ def rules(selection) -> list[str]:
     return [r.rule for r in selection.rationale]
 
 
+CPU_SIZES = {"Standard_D4s_v3", "Standard_D8s_v3", "Standard_E4s_v3", "Standard_E8s_v3",
+             "Standard_NC4as_T4_v3"}
+
+
 def cpu_catalog(*extra):
-    """General-purpose D and memory-optimized E sizes in westeurope (dedicated/low-priority)."""
-    return catalog_from_rows([
-        vm("Standard_D4s_v3", vcpus=4, mem=16, price=0.20, low=0.04),
-        vm("Standard_D8s_v3", vcpus=8, mem=32, price=0.40, low=0.08),
-        vm("Standard_E4s_v3", vcpus=4, mem=32, price=0.26, low=0.05),
-        vm("Standard_E8s_v3", vcpus=8, mem=64, price=0.52, low=0.10),
-        vm("Standard_NC4as_T4_v3", vcpus=4, mem=28, gpus=1, gpu_model="T4", gpu_mem=16,
-           price=0.53, low=0.06),
-        *extra,
-    ])
+    """General-purpose D and memory-optimized E sizes in westeurope (dedicated/low-priority),
+    and the T4 size: the small catalog's rows of those sizes."""
+    return catalog_from_rows([*(r for r in small_rows()
+                                if r.vm_size in CPU_SIZES and r.region == "westeurope"),
+                              *extra])
 
 
 def tabular_gpu_catalog(gpu_ram_gib: float = 110.0):
