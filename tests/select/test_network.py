@@ -8,6 +8,8 @@ Firewall Standard $1.25/h, 730 h a month).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from conftest import PROFILES, parse
@@ -202,3 +204,16 @@ def test_a_budget_equal_to_the_total_is_within():
                          f"  monthly_budget_usd: {total}\n"), load_facts())
     assert exact.estimated_monthly_usd == total and exact.within_budget
     assert "BUDGET-OVER" not in [r.rule for r in exact.rationale]
+
+
+def test_over_budget_compute_advice_counts_the_network_too():
+    """When compute alone is over, its advice counted compute only: the network's line says
+    what budget holds both."""
+    s = select(parse("environment: prod\nconstraints:\n  network: private\n"
+                     "  monthly_budget_usd: 0.5\n"), load_facts())
+    assert not s.within_budget
+    over = [r.text for r in s.rationale if r.rule == "BUDGET-OVER"]
+    assert len(over) == 2
+    assert over[1] == (f"the network's fixed ${s.network.monthly_usd:,.2f}/month comes on top of "
+                       f"compute: a budget that holds both is at least "
+                       f"${math.ceil(s.estimated_monthly_usd):,}")

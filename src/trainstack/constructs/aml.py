@@ -91,7 +91,7 @@ def _package_sources(b: StackBuilder, workspace: r.MachineLearningWorkspace) -> 
     """FQDN outbound rules for the package sources (trainstack/arm.py), one after another:
     rules of one workspace created in parallel overwrite each other and some are lost while
     terraform reports them created (Azure/terraform-provider-azapi#453, the same
-    workspaces/outboundRules API azurerm calls; TS-APPLY-012)."""
+    workspaces/outboundRules API azurerm calls; TS-APPLY-012, -013)."""
     previous: r.Element | None = None
     for name, fqdn in arm.PACKAGE_FQDNS:
         rule = r.WorkspaceOutboundFqdn(

@@ -107,7 +107,7 @@ def _nat_gateway(b: StackBuilder, subnets: dict[str, r.Subnet]) -> None:
     (resources/network.py), and with VNet injection Azure makes no gateway (azurerm
     databricks_workspace's nat_gateway_name: "only for workspace with managed virtual
     network"). One zone for both, as azurerm's nat_gateway_public_ip_association example
-    does: a zonal gateway takes an address of its own zone (TS-APPLY-005)."""
+    does: a zonal gateway takes an address of its own zone (TS-APPLY-014)."""
     names = f"{b.profile.name}-{b.profile.environment}-dbw"
     address = r.PublicIp(local_name="databricks_egress_ip", name=f"pip-{names}-nat",
                          zones=("1",), **b.common)

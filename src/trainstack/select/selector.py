@@ -85,6 +85,11 @@ def _with_network(profile: WorkloadProfile, monthly: float, within: bool, networ
                   f"constraints.monthly_budget_usd to at least ${math.ceil(total):,}")
         notes.warn(f"over budget: ${total:,.2f}/month > ${budget:,.2f}")
         within = False
+    elif not fits:
+        # compute's own advice counted compute only
+        notes.why(Rule.BUDGET_OVER,
+                  f"the network's fixed ${network:,.2f}/month comes on top of compute: a "
+                  f"budget that holds both is at least ${math.ceil(total):,}")
     return total, within
 
 
