@@ -92,3 +92,25 @@ def test_an_isolation_mode_that_is_not_text_cannot_be_judged():
         "managed_network": {"isolation_mode": 7}}}}}
     found = findings(doc, "TS-APPLY-012", "x/cdk.tf.json")
     assert found and all("managed_network.isolation_mode" in message for _, message in found)
+
+
+def test_a_comment_in_the_backend_block_is_not_the_backend():
+    """The "//" key of a backend block is a comment (cdktf writes metadata there): the
+    backend is the other key."""
+    good = {"terraform": {"backend": {"//": {"note": "x"}, "local": {
+        "path": "../../../.trainstack/state/dev/x.tfstate"}}}, "//": {"trainstack": {
+            "environment": "dev"}}}
+    assert findings(good, "TS-APPLY-011", "out/stacks/x/cdk.tf.json") == []
+    inside = {"terraform": {"backend": {"//": {"note": "x"}, "local": {"path": "x.tfstate"}}}}
+    assert [r for r, _ in findings(inside, "TS-APPLY-011", "out/stacks/x/cdk.tf.json")] == [""]
+
+
+def test_helpers_read_missing_and_odd_blocks_as_defaults():
+    """first_object: a list without an object is an empty block; feature: a flag the stack
+    does not set is the provider's default, whatever that is."""
+    from trainstack.validate.rules.apply import feature, first_object
+    assert first_object(["x", 1]) == {} and first_object([]) == {} and first_object(None) == {}
+    stack = Stack.from_document("x", "x/cdk.tf.json", {"provider": {"azurerm": [
+        {"features": [{"resource_group": [{}]}]}]}})
+    assert feature(stack, "resource_group", "prevent_deletion_if_contains_resources", 7) == 7
+    assert feature(stack, "other", "flag", "d") == "d"
