@@ -320,8 +320,9 @@ def test_select_json_contract_keys_and_order(small_catalog):
                        "estimated_monthly_usd", "within_budget", "rationale", "alternatives",
                        "warnings"]
     assert d["network"] == {"mode": "public", "outbound": None, "egress": None,
-                            "private_endpoints": 0, "private_dns_zones": 0, "monthly_usd": 0,
+                            "private_endpoints": 0, "private_dns_zones": 0, "monthly_usd": 0.0,
                             "items": []}
+    assert isinstance(d["network"]["monthly_usd"], float)  # 0.0 in the JSON, as a price
     assert list(d["compute"][0]) == ["role", "kind", "vm_size", "accelerator", "family", "gpus",
                                      "vcpus", "memory_gib", "min_nodes", "max_nodes", "priority",
                                      "hourly_usd"]

@@ -144,7 +144,7 @@ class NetworkChoice(_Value):
     @property
     def monthly_usd(self) -> float:
         """The network's fixed cost per month."""
-        return round(sum(i.monthly_usd for i in self.items), 2)
+        return round(sum((i.monthly_usd for i in self.items), 0.0), 2)  # a float, 0.0 too
 
     def contract_dict(self) -> dict[str, Any]:
         """The ``network`` object of the select JSON."""
