@@ -53,6 +53,10 @@ def test_select_table_for_every_service(capsys, path):
         assert (c.get("vm_size") or c["node_size"]) in out
     for a in data["ai_services"]:
         assert a["kind"] in out
+    # a private profile's network lines, priced; a public one shows no network table
+    assert ("Network (private)" in out) == (data["network"]["mode"] == "private")
+    for item in data["network"]["items"]:
+        assert item["item"] in out and f"{item['monthly_usd']:,.2f}" in out
 
 
 def test_bad_profile_exit_2_with_contract_message_and_no_traceback(capsys, write_profile):

@@ -93,6 +93,12 @@ def selection_table(selection: Selection) -> None:
     if selection.ai_services:
         console.print(_table("Azure AI services", ("kind", "sku", "covers"),
                              [(a.kind, a.sku, ", ".join(a.covers)) for a in selection.ai_services]))
+    if selection.network.items:
+        console.print(_table(
+            f"Network ({selection.network.mode}): ${selection.network.monthly_usd:,.2f}/month",
+            ("item", "count", "$/month"),
+            [(i.item, str(i.quantity), f"{i.monthly_usd:,.2f}") for i in selection.network.items],
+            no_wrap=("count", "$/month")))
     console.print(_table("Rationale", ("rule", "why"),
                          [(r.rule, r.text) for r in selection.rationale], no_wrap=("rule",)))
     if selection.alternatives:
