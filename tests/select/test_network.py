@@ -61,12 +61,15 @@ def test_the_priced_network_is_the_synthesized_one(name, profile):
     assert counts.get("azurerm_nat_gateway", 0) == (net.egress == "nat-gateway")
     fqdn = counts.get("azurerm_machine_learning_workspace_network_outbound_rule_fqdn", 0)
     assert (fqdn > 0) == (net.outbound == "approved-only")
-    # every priced line is in the estimate
-    compute = sum(float(r.text.split("$")[1].split()[0].replace(",", ""))
-                  for r in selection.rationale if r.rule == "NET-COST")
-    if net.items:
-        assert round(compute + net.monthly_usd, 2) == selection.estimated_monthly_usd
-    else:
+    # every priced line is in the estimate: the same profile made public (compute does not
+    # depend on the network) costs the network less
+    public = profile.model_copy(update={"constraints": profile.constraints.model_copy(
+        update={"network": "public", "existing_network": None})})
+    compute = select(public, load_facts())
+    assert compute.compute == selection.compute and compute.network.items == ()
+    assert selection.estimated_monthly_usd == pytest.approx(
+        compute.estimated_monthly_usd + net.monthly_usd)
+    if not net.items:
         assert net.mode == "public" and "NET-COST" not in [r.rule for r in selection.rationale]
 
 
