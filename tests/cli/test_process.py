@@ -219,3 +219,27 @@ def test_synth_shows_the_global_names_and_warns_when_they_carry_no_salt(tmp_path
                                                   "COLUMNS": "200"})
     assert salted.returncode == 0 and salted.stderr == ""
     assert "stchurndev717405" not in salted.stdout and "stchurndev" in salted.stdout
+
+
+@pytest.mark.node
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_plan_of_the_bundled_profiles_without_a_provider_exits_2_and_loses_nothing(tmp_path):
+    """No provider can be downloaded here (and a mirror that refuses connections makes that
+    so on any machine): plan says so plainly, exit 2, and the state is untouched."""
+    config = tmp_path / "offline.tfrc"
+    config.write_text('provider_installation {\n  network_mirror {\n'
+                      '    url = "https://127.0.0.1:9/"\n  }\n}\n')
+    state = tmp_path / ".trainstack" / "state" / "dev" / "call-audio.tfstate"
+    state.parent.mkdir(parents=True)
+    state.write_text('{"version": 4, "serial": 7}\n')
+    done = trainstack("plan", *map(str, PROFILES), cwd=tmp_path,
+                      env={"TF_CLI_CONFIG_FILE": str(config),
+                           "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.returncode == 2, done.stderr
+    assert "terraform could not download the stack's providers; nothing was planned" \
+        in done.stderr
+    assert "hashicorp/azurerm" in done.stderr and "filesystem_mirror" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert state.read_text() == '{"version": 4, "serial": 7}\n'
+    assert not list((tmp_path / ".trainstack").glob("plans/*/*.tfplan"))
+    assert (tmp_path / "cdktf.out" / "stacks" / "call-audio" / "cdk.tf.json").is_file()

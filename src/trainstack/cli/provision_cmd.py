@@ -1,0 +1,222 @@
+"""`trainstack plan | deploy | destroy | status | outputs PROFILE...`: the stacks, provisioned
+with the real terraform (or OpenTofu) binary. How it runs: provision/ and docs/guide.md."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from trainstack.choices import OutputFormat, enum_of
+from trainstack.cli import output
+from trainstack.cli.app import app
+
+if TYPE_CHECKING:
+    from trainstack.provision.commands import Approval, Result
+    from trainstack.provision.runner import Session, Target
+
+FormatChoice = enum_of("ProvisionFormat", OutputFormat)
+TABLE, JSON = FormatChoice("table"), FormatChoice("json")
+Profiles = Annotated[list[Path], typer.Argument(help="Workload profile YAML files.")]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Synthesized output directory.")]
+Binary = Annotated[str | None, typer.Option(
+    "--terraform", help="terraform or tofu binary (default: TRAINSTACK_TERRAFORM, then "
+                        "terraform or tofu on PATH).")]
+Format = Annotated[FormatChoice, typer.Option("--format", "-f", help="table (for people, on "
+                                              "stderr) or json (on stdout).")]
+AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Apply without asking (CI).")]
+AllowReplace = Annotated[bool, typer.Option(
+    "--allow-replace", help="Let a prod plan destroy or replace resources without typing the "
+                            "profile name.")]
+
+
+def _synthesize(profiles: list[Path], out: Path):
+    """Synthesize the profiles (tests replace this with a writer of terraform_data stacks)."""
+    from trainstack.settings import Settings
+    from trainstack.synth import synth
+
+    return synth(profiles, out, Settings.current())
+
+
+def _targets(profiles: list[Path], out: Path) -> list[Target]:
+    """Synthesize, then one target per stack, by name."""
+    from trainstack.provision.layout import StackPaths
+    from trainstack.provision.plans import Origin, sha256_file
+    from trainstack.provision.runner import Target
+
+    targets = []
+    for p in _synthesize(profiles, out):
+        env = p.profile.environment
+        paths = StackPaths(p.name, env, out)
+        origin = Origin(p.path, sha256_file(Path(p.path)), sha256_file(paths.stack_file), env)
+        targets.append(Target(paths, origin, prod=env == "prod",
+                              monthly_usd=p.selection.estimated_monthly_usd))
+    return sorted(targets, key=lambda t: t.name)
+
+
+def _session(binary: str | None, command: str) -> Session:
+    import os
+
+    from trainstack.provision import terraform
+    from trainstack.provision.runner import Session
+    from trainstack.settings import default_catalog_dir
+
+    tf = terraform.find(binary)
+    return Session(tf, command, env=dict(os.environ),
+                   plugin_cache=default_catalog_dir(os.environ).parent / "plugins",
+                   stream=sys.stderr, live=sys.stderr.isatty())
+
+
+def _approval(auto: bool, allow_replace: bool) -> Approval:
+    from trainstack.provision.commands import Approval
+
+    return Approval(auto=auto, allow_replace=allow_replace, interactive=sys.stdin.isatty(),
+                    ask=_ask)
+
+
+def _ask(question: str) -> str | None:
+    """One line from the person at the terminal (None at end of input)."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    return line if line else None
+
+
+def _report(results: list[Result], fmt: FormatChoice) -> None:
+    from trainstack.provision.commands import closing, describe
+
+    if fmt.value == "json":
+        output.emit_json([r.to_json() for r in results])
+    for r in results:
+        for line in describe(r) + [f"  {k}" for k in r.kept]:
+            output.note(line)
+    for line in closing(results):
+        output.note(line)
+
+
+@app.command("plan")
+def plan_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Binary = None,
+             fmt: Format = TABLE,
+             detailed_exitcode: Annotated[bool, typer.Option(
+                 "--detailed-exitcode", help="Exit 4 when any stack has changes pending.")
+             ] = False) -> None:
+    """Synthesize, then terraform init and plan -out per stack: what would change."""
+    from trainstack.provision.commands import CHANGES_PENDING, plan_each
+
+    session = _session(terraform, "plan")
+    results = plan_each(session, _targets(profiles, out))
+    _report(results, fmt)
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(1)
+    if detailed_exitcode and any(r.status == "planned" for r in results):
+        raise typer.Exit(CHANGES_PENDING)
+
+
+@app.command("deploy")
+def deploy_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Binary = None,
+               fmt: Format = TABLE, auto_approve: AutoApprove = False,
+               allow_replace: AllowReplace = False,
+               saved: Annotated[bool, typer.Option(
+                   "--saved", help="Apply the plans `trainstack plan` saved (refused when a "
+                                   "profile or stack changed since).")] = False) -> None:
+    """Plan (or take the saved plans), ask, and apply exactly what was planned."""
+    from trainstack.provision.commands import apply_each, describe, plan_each, saved_plans
+
+    session = _session(terraform, "deploy")
+    targets = _targets(profiles, out)
+    results = saved_plans(targets) if saved else plan_each(session, targets)
+    if any(r.status == "failed" for r in results):
+        for r in results:
+            r.status = "not run" if r.status != "failed" else r.status
+        _report(results, fmt)
+        output.error("a plan failed: nothing was applied")
+        raise typer.Exit(1)
+    for r in results:
+        for line in describe(r):
+            output.note(line)
+    apply_each(session, results, _approval(auto_approve, allow_replace))
+    _finish(results, fmt)
+
+
+@app.command("destroy")
+def destroy_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Binary = None,
+                fmt: Format = TABLE, auto_approve: AutoApprove = False,
+                allow_replace: AllowReplace = False) -> None:
+    """Plan each stack's destruction (reverse order), ask, destroy; say what Azure keeps."""
+    from trainstack.provision.commands import apply_each, describe, plan_each
+
+    session = _session(terraform, "destroy")
+    targets = list(reversed(_targets(profiles, out)))
+    results = plan_each(session, targets, destroy=True)
+    for r in results:
+        for line in describe(r):
+            output.note(line)
+    if any(r.status == "failed" for r in results):
+        output.error("a destroy plan failed: nothing was destroyed")
+        raise typer.Exit(1)
+    apply_each(session, results, _approval(auto_approve, allow_replace), destroy=True)
+    _finish(results, fmt)
+
+
+def _finish(results: list[Result], fmt: FormatChoice) -> None:
+    from trainstack.provision.commands import closing
+
+    if fmt.value == "json":
+        output.emit_json([r.to_json() for r in results])
+    for r in results:
+        for line in [*r.error, *r.kept]:
+            output.note(f"{r.target.name}: {line.strip()}")
+    for line in closing(results):
+        output.note(line)
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(1)
+
+
+@app.command("status")
+def status_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Binary = None,
+               fmt: Format = TABLE) -> None:
+    """What is deployed per stack, its URLs, when it was applied, and what changed since."""
+    from trainstack.provision.commands import status_of
+
+    session = _session(terraform, "status")
+    rows = [status_of(session, t) for t in _targets(profiles, out)]
+    if fmt.value == "json":
+        output.emit_json(rows)
+        return
+    for row in rows:
+        _status_lines(row)
+
+
+def _status_lines(row: dict) -> None:
+    head = f"{row['stack']} ({row['environment']})"
+    if not row["deployed"]:
+        output.note(f"{head}: not deployed")
+        return
+    when = row["last_applied"] or "unknown (not applied by trainstack here)"
+    output.note(f"{head}: {len(row['resources'])} resource(s), last applied {when}")
+    for name, url in row["urls"].items():
+        output.note(f"  {name}: {url}")
+    for name, value in row["outputs"].items():
+        output.note(f"  {name} = {value}")
+    if row["profile_changed"] or row["stack_changed"]:
+        what = "profile" if row["profile_changed"] else "synthesized stack"
+        output.note(f"  the {what} changed since the last apply: `trainstack plan` shows how")
+
+
+@app.command("outputs")
+def outputs_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Binary = None,
+                fmt: Format = JSON) -> None:
+    """The stacks' outputs (sensitive values hidden) and URLs, per stack."""
+    from trainstack.provision.commands import status_of
+
+    session = _session(terraform, "outputs")
+    rows = {t.name: {**(s := status_of(session, t))["outputs"], **s["urls"]}
+            for t in _targets(profiles, out)}
+    if fmt.value == "json":
+        output.emit_json(rows)
+        return
+    for stack, values in rows.items():
+        for name, value in values.items():
+            output.note(f"{stack}.{name} = {value}")
