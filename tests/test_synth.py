@@ -300,6 +300,27 @@ def test_azurerm_backend_without_an_account_is_a_settings_error():
     assert "TRAINSTACK_STATE_STORAGE_ACCOUNT" in str(info.value)
 
 
+def test_a_provider_mirror_version_replaces_the_azurerm_pin_and_nothing_else(tmp_path):
+    settings = Settings.from_env({"TRAINSTACK_AZURERM_VERSION": "= 5.2.0"})
+    synth([PROFILES[0]], tmp_path / "out", settings)
+    stack = next(iter(stack_files(tmp_path / "out").values()))
+    assert stack["terraform"]["required_providers"]["azurerm"] == {
+        "source": "hashicorp/azurerm", "version": "= 5.2.0"}
+    synth([PROFILES[0]], tmp_path / "default", Settings.from_env({}))
+    default = next(iter(stack_files(tmp_path / "default").values()))
+    assert default["terraform"]["required_providers"]["azurerm"]["version"] == "~> 5.10.0"
+    stack["terraform"]["required_providers"] = default["terraform"]["required_providers"]
+    assert stack == default
+
+
+@pytest.mark.parametrize("value", ['${file("/etc/passwd")}', "= 5.2.0\n", "latest",
+                                   "~> 5.10.0 # x", ">= 1, < 2, != 3, != 4, != 5"])
+def test_an_azurerm_version_that_is_not_a_plain_constraint_is_a_settings_error(value):
+    with pytest.raises(TrainstackError, match="TRAINSTACK_AZURERM_VERSION must be a terraform "
+                                              "version constraint"):
+        Settings.from_env({"TRAINSTACK_AZURERM_VERSION": value})
+
+
 def test_name_salt_changes_global_names(tmp_path):
     churn = next(p for p in PROFILES if p.stem == "churn")
     synth([churn], tmp_path / "a", Settings())

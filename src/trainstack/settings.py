@@ -15,6 +15,9 @@ ARM_SUBSCRIPTION_ID                 the salt when TRAINSTACK_NAME_SALT is
                                     unset: the subscription the stacks are
                                     applied to (terraform reads it too)
 TRAINSTACK_ENGINE                   ``cdktf`` (default) or ``cdktn``
+TRAINSTACK_AZURERM_VERSION          the azurerm version constraint the stacks
+                                    pin (default ``~> 5.10.0``), for a
+                                    provider mirror that holds another
 TRAINSTACK_CATALOG_DIR              where ``catalog refresh`` writes and where
                                     the catalog is read from first (default:
                                     ``$XDG_CACHE_HOME/trainstack/catalog``)
@@ -32,7 +35,14 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from trainstack.choices import Engine, StateBackendKind
 from trainstack.errors import TrainstackError
@@ -42,6 +52,10 @@ _STORAGE_NAME = r"^[a-z0-9]{3,24}$"
 # letters, digits, underscores, parentheses, hyphens and periods, not ending in a period.
 _RESOURCE_GROUP_NAME = r"^[-\w._()]{0,89}[-\w_()]$"
 _CONTAINER_NAME = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"  # and no "--" (checked below)
+# A terraform version constraint ("= 5.2.0", "~> 5.10.0", ">= 5.2, < 6"): operators and
+# numbers only, so the setting cannot carry anything else into the stacks.
+_ONE_CONSTRAINT = r"(?:(?:=|!=|>=?|<=?|~>) ?)?\d{1,4}(?:\.\d{1,4}){0,2}"
+_VERSION_CONSTRAINT = rf"^{_ONE_CONSTRAINT}(?:, ?{_ONE_CONSTRAINT}){{0,3}}$"
 
 
 class StateBackend(BaseModel):
@@ -70,8 +84,17 @@ class Settings(BaseModel):
     state: StateBackend = Field(default_factory=StateBackend)
     name_salt: str = ""
     engine: Engine = "cdktf"
+    azurerm_version: str | None = None
     catalog_dir: Path = Field(default_factory=lambda: default_catalog_dir(os.environ))
     debug: bool = False
+
+    @field_validator("azurerm_version")
+    @classmethod
+    def _constraint(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(_VERSION_CONSTRAINT, value):
+            raise ValueError("TRAINSTACK_AZURERM_VERSION must be a terraform version "
+                             "constraint such as '= 5.2.0' or '~> 5.10.0'")
+        return value
 
     @classmethod
     def current(cls) -> Settings:
@@ -92,6 +115,7 @@ class Settings(BaseModel):
             "name_salt": env.get("TRAINSTACK_NAME_SALT")
             or env.get("ARM_SUBSCRIPTION_ID", "").strip().lower(),
             "engine": env.get("TRAINSTACK_ENGINE", "cdktf"),
+            "azurerm_version": env.get("TRAINSTACK_AZURERM_VERSION") or None,
             "catalog_dir": str(catalog_dir_from_env(env)),
             "debug": "1" if env.get("TRAINSTACK_DEBUG") else "",
         }
@@ -106,6 +130,7 @@ class Settings(BaseModel):
                 ),
                 name_salt=values["name_salt"],
                 engine=values["engine"],
+                azurerm_version=values["azurerm_version"],
                 catalog_dir=Path(values["catalog_dir"]),
                 debug=bool(values["debug"]),
             )

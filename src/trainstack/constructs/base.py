@@ -288,7 +288,9 @@ class StackBuilder:
         if self.private:
             # With public access off the runner cannot reach the storage data plane.
             features["storage"] = [{"data_plane_available": False}]
-        providers = [ProviderSpec("azurerm", *AZURERM, config={
+        source, pin = AZURERM
+        # a mirror may hold another version (TRAINSTACK_AZURERM_VERSION; docs/guide.md)
+        providers = [ProviderSpec("azurerm", source, self.settings.azurerm_version or pin, config={
             "features": [features], "storage_use_azuread": True,
             # azurerm 5.x registers nothing by default: exactly what these resources need
             # (trainstack/arm.py has the sources)

@@ -1,0 +1,95 @@
+"""`trainstack plan`, `deploy`, `status`, `plan` again and `destroy` of a bundled profile, for
+real: the installed command, the real terraform, the real azurerm provider, against the local
+stand-in for Azure Resource Manager in ../shared/terraform (emulator.sh; its README says what
+it proves and what it cannot). Slow (the provider's own fixed waits: minutes), so marked.
+
+The mirror there holds azurerm 5.2.0; the stacks pin ~> 5.10.0, so the run sets
+TRAINSTACK_AZURERM_VERSION, the setting a user with such a mirror sets (docs/guide.md).
+vision-defects uses only azurerm resources, which the stand-in serves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+SHARED_TF = ROOT.parent / "shared" / "terraform"
+EXE = shutil.which("trainstack", path=str(Path(sys.executable).parent)) or "trainstack"
+PROFILE = ROOT / "profiles" / "vision-defects.yaml"
+
+pytestmark = [
+    pytest.mark.slow, pytest.mark.node,
+    pytest.mark.skipif(not (SHARED_TF / "emulator.sh").exists() or shutil.which("terraform") is None,
+                       reason="needs ../shared/terraform (azurerm provider and emulator) and "
+                              "terraform"),
+]
+
+
+@pytest.fixture
+def azure(tmp_path):
+    """The stand-in running; the environment that points terraform at it."""
+    config = subprocess.run([str(SHARED_TF / "setup.sh")], capture_output=True, text=True,
+                            check=True, timeout=300).stdout.strip()
+    emulator = tmp_path / "emulator"
+    subprocess.run([str(SHARED_TF / "emulator.sh"), "start", str(emulator)], check=True,
+                   capture_output=True, timeout=120)
+    exports = dict(re.findall(r"(\w+)=(\S+)", "\n".join(
+        line.removeprefix("export ") for line in
+        (emulator / "env.sh").read_text().splitlines())))
+    try:
+        yield {**os.environ, **exports, "TF_CLI_CONFIG_FILE": config,
+               "TRAINSTACK_AZURERM_VERSION": "= 5.2.0", "TRAINSTACK_DEBUG": "",
+               "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    finally:
+        subprocess.run([str(SHARED_TF / "emulator.sh"), "stop", str(emulator)], check=False,
+                       timeout=60)
+
+
+def test_plan_deploy_status_replan_destroy_of_a_bundled_profile(azure, tmp_path):
+    def trainstack(*args: str) -> tuple[subprocess.CompletedProcess, float]:
+        start = time.monotonic()
+        done = subprocess.run([EXE, *args], capture_output=True, text=True, cwd=tmp_path,
+                              env=azure, timeout=900)
+        return done, time.monotonic() - start
+
+    planned, t_plan = trainstack("plan", str(PROFILE), "--format", "json")
+    assert planned.returncode == 0, planned.stderr
+    [plan] = json.loads(planned.stdout)
+    assert plan["status"] == "planned" and plan["plan"]["add"] == 10
+
+    deployed, t_deploy = trainstack("deploy", str(PROFILE), "--saved", "--auto-approve")
+    assert deployed.returncode == 0, deployed.stderr
+    assert "azurerm_machine_learning_workspace.workspace: created in" in deployed.stderr
+    assert "applied: vision-defects" in deployed.stderr
+
+    status, t_status = trainstack("status", str(PROFILE), "--format", "json")
+    assert status.returncode == 0, status.stderr
+    [row] = json.loads(status.stdout)
+    assert row["deployed"] and len(row["resources"]) == 10 and row["last_applied"]
+    assert row["outputs"]["training_cluster_name"] == "train-gpu"
+    assert row["urls"]["azure_ml_studio"] == (
+        "https://ml.azure.com/?wsid=" + row["outputs"]["workspace_id"])
+    assert not row["profile_changed"] and not row["stack_changed"]
+
+    again, t_replan = trainstack("plan", str(PROFILE), "--detailed-exitcode")
+    assert again.returncode == 0, again.stderr  # 4 would mean the deployed stack drifts
+    assert "vision-defects (test): no changes" in again.stderr
+
+    gone, t_destroy = trainstack("destroy", str(PROFILE), "--auto-approve")
+    assert gone.returncode == 0, gone.stderr
+    assert "destroyed: vision-defects" in gone.stderr
+    assert "Azure ML workspace mlw-vision-defects-test: purged" in gone.stderr
+    after, _ = trainstack("status", str(PROFILE), "--format", "json")
+    assert json.loads(after.stdout)[0]["deployed"] is False
+    print(f"\ntimings (s): plan {t_plan:.1f}, deploy {t_deploy:.1f}, status {t_status:.1f}, "
+          f"re-plan {t_replan:.1f}, destroy {t_destroy:.1f}")
