@@ -35,6 +35,7 @@ ALWAYS_REGISTERED = frozenset({"Microsoft.Resources", "Microsoft.Authorization"}
 NAMESPACES: dict[str, tuple[str, ...]] = {
     "azurerm_resource_group": ("Microsoft.Resources",),
     "azurerm_role_assignment": ("Microsoft.Authorization",),
+    "azurerm_management_lock": ("Microsoft.Authorization",),
     "azurerm_log_analytics_workspace": ("Microsoft.OperationalInsights",),
     # Azure creates a "Failure Anomalies" smart detector rule beside every component
     # (Microsoft.AlertsManagement); application_insights_resource.go reads and deletes it.

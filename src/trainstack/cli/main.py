@@ -13,6 +13,7 @@ from trainstack.cli import (  # noqa: F401 - each module registers its command o
     provision_cmd,
     schema_cmd,
     select_cmd,
+    state_cmd,
     synth_cmd,
     validate_cmd,
 )

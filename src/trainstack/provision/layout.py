@@ -34,10 +34,13 @@ class StackPaths:
     name: str
     environment: str
     outdir: Path  # the synthesized output folder (``cdktf.out``)
+    state_root: Path | None = None  # the state stack's: its output is inside .trainstack
 
     @property
     def root(self) -> Path:
         """``.trainstack`` beside the output folder."""
+        if self.state_root is not None:
+            return self.state_root.resolve()
         return self.outdir.resolve().parent / Path(STATE_DIR).parent
 
     @property

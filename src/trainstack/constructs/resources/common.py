@@ -40,8 +40,20 @@ class RoleAssignment(Element, terraform_type="azurerm_role_assignment"):
     scope: str
     role_definition_name: str
     principal_id: str
-    principal_type: str = "ServicePrincipal"  # managed identities; skips a Graph lookup
+    # managed identities; skips a Graph lookup. None: a principal of any kind (a person or a
+    # pipeline's service principal), which Azure looks up itself
+    principal_type: str | None = "ServicePrincipal"
     description: str | None = None
+
+
+class ManagementLock(Element, terraform_type="azurerm_management_lock"):
+    """A lock on a resource: CanNotDelete keeps it from deletion (by hand or by a destroy)
+    until the lock is removed on purpose."""
+
+    name: str
+    scope: str
+    lock_level: Literal["CanNotDelete", "ReadOnly"] = "CanNotDelete"
+    notes: str | None = None
 
 
 class EnabledLog(Block):
