@@ -98,6 +98,8 @@ def test_status_says_when_the_stack_changed_since_the_last_apply(project, capsys
     err = capsys.readouterr().err
     assert "the synthesized stack changed since the last apply" in err
     assert "where = churn-v1" in err
+    assert run(["plan", str(CHURN)]) == 0
+    assert "  ~ change   terraform_data.main" in capsys.readouterr().err
 
 
 def test_deploy_needs_approval_and_a_terminal_to_give_it(project, capsys, monkeypatch):
@@ -108,7 +110,11 @@ def test_deploy_needs_approval_and_a_terminal_to_give_it(project, capsys, monkey
     assert "deploy cancelled: nothing was applied" in capsys.readouterr().err
     monkeypatch.setattr(sys, "stdin", Terminal("yes\n"))
     assert run(["deploy", str(CHURN)]) == 0
-    assert "applied: churn" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "  + add      terraform_data.main" in err
+    assert "churn: Apply complete! Resources: 1 added, 0 changed, 0 destroyed." in err
+    assert err.index("Only 'yes' is accepted") < err.index("terraform_data.main: creating")
+    assert "applied: churn" in err
 
 
 def test_a_saved_plan_is_refused_after_its_profile_changed(project, capsys, tmp_path):

@@ -166,8 +166,9 @@ def _finish(results: list[Result], fmt: FormatChoice) -> None:
     if fmt.value == "json":
         output.emit_json([r.to_json() for r in results])
     for r in results:
-        for line in [*r.error, *r.kept]:
-            output.note(f"{r.target.name}: {line.strip()}")
+        for line in [r.applied, *r.error, *r.kept]:
+            if line:
+                output.note(f"{r.target.name}: {line.strip()}")
     for line in closing(results):
         output.note(line)
     if any(r.status == "failed" for r in results):

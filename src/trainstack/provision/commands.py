@@ -72,6 +72,7 @@ class Result:
     summary: plans.PlanSummary | None = None
     error: tuple[str, ...] = ()
     kept: list[str] = field(default_factory=list)
+    applied: str = ""  # terraform's closing line ("Apply complete! Resources: ...")
 
     def to_json(self) -> dict:
         """One stack in ``--format json``."""
@@ -96,6 +97,8 @@ def describe(result: Result) -> list[str]:
     if t.monthly_usd is not None:
         text += f"; selection estimate ${t.monthly_usd:,.2f}/month"
     lines = [text if s.changes else f"{head}: no changes"]
+    lines += [f"  + add      {a}" for a in s.add]
+    lines += [f"  ~ change   {a}" for a in s.change]
     lines += [f"  ! destroy  {a}" for a in s.destroy]
     lines += [f"  ! replace  {a}" for a in s.replace]
     return lines
@@ -145,7 +148,7 @@ def apply_each(session: runner.Session, results: list[Result], approval: Approva
     for r in pending:
         doc = _stack_doc(r.target) if destroy else {}
         try:
-            runner.apply_saved(session, r.target, destroy=destroy)
+            r.applied = runner.apply_saved(session, r.target, destroy=destroy).summary
         except TerraformError as exc:
             r.status, r.error = "failed", exc.lines
             continue
