@@ -189,3 +189,17 @@ def test_stacks_run_in_a_stable_order_and_destroy_in_reverse(project, capsys):
 def test_a_bad_terraform_setting_is_bad_input(project, capsys):
     assert run(["plan", str(CHURN), "--terraform", "/no/such/terraform"]) == 2
     assert "is not an executable file or a command on PATH" in capsys.readouterr().err
+
+
+def test_a_failing_destroy_plan_destroys_nothing(project, capsys, tmp_path):
+    assert run(["deploy", str(CHURN), str(FRAUD), "--auto-approve"]) == 0
+    project["churn"] = {"main": {"input": "${nosuch.thing}"}}
+    capsys.readouterr()
+    assert run(["destroy", str(CHURN), str(FRAUD), "--auto-approve", "--allow-replace",
+                "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert {r["stack"]: r["status"] for r in json.loads(captured.out)} == {
+        "churn": "failed", "fraud-private": "not run"}
+    assert "a destroy plan failed: nothing was destroyed" in captured.err
+    assert run(["status", str(FRAUD), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["deployed"] is True

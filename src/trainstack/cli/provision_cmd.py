@@ -127,17 +127,24 @@ def deploy_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Bina
     session = _session(terraform, "deploy")
     targets = _targets(profiles, out)
     results = saved_plans(targets) if saved else plan_each(session, targets)
-    if any(r.status == "failed" for r in results):
-        for r in results:
-            r.status = "not run" if r.status != "failed" else r.status
-        _report(results, fmt)
-        output.error("a plan failed: nothing was applied")
-        raise typer.Exit(1)
+    _stop_if_a_plan_failed(results, fmt, "a plan failed: nothing was applied")
     for r in results:
         for line in describe(r):
             output.note(line)
     apply_each(session, results, _approval(auto_approve, allow_replace))
     _finish(results, fmt)
+
+
+def _stop_if_a_plan_failed(results: list[Result], fmt: FormatChoice, message: str) -> None:
+    """Apply nothing when any plan failed: report every stack (the others did not run)."""
+    if not any(r.status == "failed" for r in results):
+        return
+    for r in results:
+        if r.status != "failed":
+            r.status = "not run"
+    _report(results, fmt)
+    output.error(message)
+    raise typer.Exit(1)
 
 
 @app.command("destroy")
@@ -150,12 +157,10 @@ def destroy_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Bin
     session = _session(terraform, "destroy")
     targets = list(reversed(_targets(profiles, out)))
     results = plan_each(session, targets, destroy=True)
+    _stop_if_a_plan_failed(results, fmt, "a destroy plan failed: nothing was destroyed")
     for r in results:
         for line in describe(r):
             output.note(line)
-    if any(r.status == "failed" for r in results):
-        output.error("a destroy plan failed: nothing was destroyed")
-        raise typer.Exit(1)
     apply_each(session, results, _approval(auto_approve, allow_replace), destroy=True)
     _finish(results, fmt)
 
