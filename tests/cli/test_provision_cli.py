@@ -60,14 +60,14 @@ def _json(capsys) -> object:
 
 
 def test_plan_deploy_status_outputs_replan_and_destroy(project, capsys, tmp_path):
-    assert run(["plan", str(CHURN), "--format", "json", "--detailed-exitcode"]) == 4
+    assert run(["plan", "--no-preflight", str(CHURN), "--format", "json", "--detailed-exitcode"]) == 4
     planned = _json(capsys)
     assert [(p["stack"], p["status"], p["plan"]["add"]) for p in planned] == [
         ("churn", "planned", 1)]
     assert planned[0]["estimated_monthly_usd"] > 0
     assert Path(planned[0]["plan_file"]).is_file()
 
-    assert run(["deploy", str(CHURN), "--saved", "--auto-approve", "--format", "json"]) == 0
+    assert run(["deploy", "--no-preflight", str(CHURN), "--saved", "--auto-approve", "--format", "json"]) == 0
     assert [(r["stack"], r["status"]) for r in _json(capsys)] == [("churn", "applied")]
 
     assert run(["status", str(CHURN), "--format", "json"]) == 0
@@ -78,7 +78,7 @@ def test_plan_deploy_status_outputs_replan_and_destroy(project, capsys, tmp_path
     assert run(["outputs", str(CHURN)]) == 0
     assert _json(capsys) == {"churn": {"where": "churn-v1"}}
 
-    assert run(["plan", str(CHURN), "--detailed-exitcode"]) == 0  # nothing pending
+    assert run(["plan", "--no-preflight", str(CHURN), "--detailed-exitcode"]) == 0  # nothing pending
     assert "churn (dev): no changes" in capsys.readouterr().err
 
     assert run(["destroy", str(CHURN), "--auto-approve"]) == 0
@@ -91,25 +91,25 @@ def test_plan_deploy_status_outputs_replan_and_destroy(project, capsys, tmp_path
 
 
 def test_status_says_when_the_stack_changed_since_the_last_apply(project, capsys):
-    assert run(["deploy", str(CHURN), "--auto-approve"]) == 0
+    assert run(["deploy", "--no-preflight", str(CHURN), "--auto-approve"]) == 0
     project["churn"] = {"main": {"input": "churn-v2"}}
     capsys.readouterr()
     assert run(["status", str(CHURN)]) == 0
     err = capsys.readouterr().err
     assert "the synthesized stack changed since the last apply" in err
     assert "where = churn-v1" in err
-    assert run(["plan", str(CHURN)]) == 0
+    assert run(["plan", "--no-preflight", str(CHURN)]) == 0
     assert "  ~ change   terraform_data.main" in capsys.readouterr().err
 
 
 def test_deploy_needs_approval_and_a_terminal_to_give_it(project, capsys, monkeypatch):
-    assert run(["deploy", str(CHURN)]) == 2  # stdin is not a terminal under pytest
+    assert run(["deploy", "--no-preflight", str(CHURN)]) == 2  # stdin is not a terminal under pytest
     assert "pass --auto-approve" in capsys.readouterr().err
     monkeypatch.setattr(sys, "stdin", Terminal("no\n"))
-    assert run(["deploy", str(CHURN)]) == 1
+    assert run(["deploy", "--no-preflight", str(CHURN)]) == 1
     assert "deploy cancelled: nothing was applied" in capsys.readouterr().err
     monkeypatch.setattr(sys, "stdin", Terminal("yes\n"))
-    assert run(["deploy", str(CHURN)]) == 0
+    assert run(["deploy", "--no-preflight", str(CHURN)]) == 0
     err = capsys.readouterr().err
     assert "  + add      terraform_data.main" in err
     assert "churn: Apply complete! Resources: 1 added, 0 changed, 0 destroyed." in err
@@ -120,10 +120,10 @@ def test_deploy_needs_approval_and_a_terminal_to_give_it(project, capsys, monkey
 def test_a_saved_plan_is_refused_after_its_profile_changed(project, capsys, tmp_path):
     profile = tmp_path / "churn.yaml"
     profile.write_text(CHURN.read_text())
-    assert run(["plan", str(profile)]) == 0
+    assert run(["plan", "--no-preflight", str(profile)]) == 0
     profile.write_text(CHURN.read_text() + "# edited after the plan\n")
     capsys.readouterr()
-    assert run(["deploy", str(profile), "--saved", "--auto-approve"]) == 2
+    assert run(["deploy", "--no-preflight", str(profile), "--saved", "--auto-approve"]) == 2
     err = capsys.readouterr().err
     assert "churn.yaml changed since the plan was made" in err and "run `trainstack plan`" in err
     assert not (tmp_path / ".trainstack/state/dev/churn.applied.json").exists()
@@ -131,22 +131,22 @@ def test_a_saved_plan_is_refused_after_its_profile_changed(project, capsys, tmp_
 
 def test_a_prod_plan_that_destroys_needs_the_name_typed_even_with_auto_approve(
         project, capsys, monkeypatch):
-    assert run(["deploy", str(FRAUD), "--auto-approve"]) == 0  # creates only: no question
+    assert run(["deploy", "--no-preflight", str(FRAUD), "--auto-approve"]) == 0  # creates only: no question
     project["fraud-private"] = {"main": {"input": "fraud-v1"}}  # "extra" would be destroyed
     capsys.readouterr()
-    assert run(["deploy", str(FRAUD), "--auto-approve"]) == 2
+    assert run(["deploy", "--no-preflight", str(FRAUD), "--auto-approve"]) == 2
     assert "type its name at a terminal, or pass --allow-replace" in capsys.readouterr().err
     monkeypatch.setattr(sys, "stdin", Terminal("fraud\n"))
-    assert run(["deploy", str(FRAUD), "--auto-approve"]) == 1
+    assert run(["deploy", "--no-preflight", str(FRAUD), "--auto-approve"]) == 1
     assert "'fraud-private' was not typed" in capsys.readouterr().err
     monkeypatch.setattr(sys, "stdin", Terminal("fraud-private\n"))
-    assert run(["deploy", str(FRAUD), "--auto-approve"]) == 0
+    assert run(["deploy", "--no-preflight", str(FRAUD), "--auto-approve"]) == 0
     assert "applied: fraud-private" in capsys.readouterr().err
 
 
 def test_allow_replace_lets_a_prod_destroy_go_and_destroy_says_what_azure_keeps(
         project, capsys):
-    assert run(["deploy", str(FRAUD), "--auto-approve"]) == 0
+    assert run(["deploy", "--no-preflight", str(FRAUD), "--auto-approve"]) == 0
     assert run(["destroy", str(FRAUD), "--auto-approve"]) == 2  # prod: name or --allow-replace
     capsys.readouterr()
     assert run(["destroy", str(FRAUD), "--auto-approve", "--allow-replace",
@@ -160,7 +160,7 @@ def test_one_failing_stack_does_not_stop_the_others_and_the_summary_says_which(
         project, capsys):
     project["churn"] = {"main": {"input": "c", "provisioner": [
         {"local-exec": {"command": "exit 9"}}]}}
-    code = run(["deploy", str(FRAUD), str(CHURN), "--auto-approve", "--format", "json"])
+    code = run(["deploy", "--no-preflight", str(FRAUD), str(CHURN), "--auto-approve", "--format", "json"])
     assert code == 1
     captured = capsys.readouterr()
     assert {r["stack"]: r["status"] for r in json.loads(captured.out)} == {
@@ -171,14 +171,14 @@ def test_one_failing_stack_does_not_stop_the_others_and_the_summary_says_which(
 
 def test_a_failing_plan_applies_nothing(project, capsys, tmp_path):
     project["churn"] = {"main": {"input": "${nosuch.thing}"}}
-    assert run(["deploy", str(CHURN), str(FRAUD), "--auto-approve"]) == 1
+    assert run(["deploy", "--no-preflight", str(CHURN), str(FRAUD), "--auto-approve"]) == 1
     err = capsys.readouterr().err
     assert "a plan failed: nothing was applied" in err and "not run: fraud-private" in err
     assert not (tmp_path / ".trainstack/state/prod/fraud-private.tfstate").exists()
 
 
 def test_stacks_run_in_a_stable_order_and_destroy_in_reverse(project, capsys):
-    assert run(["deploy", str(FRAUD), str(CHURN), "--auto-approve"]) == 0
+    assert run(["deploy", "--no-preflight", str(FRAUD), str(CHURN), "--auto-approve"]) == 0
     err = capsys.readouterr().err
     assert err.index("churn (dev)") < err.index("fraud-private (prod)")
     assert run(["destroy", str(CHURN), str(FRAUD), "--auto-approve", "--allow-replace"]) == 0
@@ -187,12 +187,12 @@ def test_stacks_run_in_a_stable_order_and_destroy_in_reverse(project, capsys):
 
 
 def test_a_bad_terraform_setting_is_bad_input(project, capsys):
-    assert run(["plan", str(CHURN), "--terraform", "/no/such/terraform"]) == 2
+    assert run(["plan", "--no-preflight", str(CHURN), "--terraform", "/no/such/terraform"]) == 2
     assert "is not an executable file or a command on PATH" in capsys.readouterr().err
 
 
 def test_a_failing_destroy_plan_destroys_nothing(project, capsys, tmp_path):
-    assert run(["deploy", str(CHURN), str(FRAUD), "--auto-approve"]) == 0
+    assert run(["deploy", "--no-preflight", str(CHURN), str(FRAUD), "--auto-approve"]) == 0
     project["churn"] = {"main": {"input": "${nosuch.thing}"}}
     capsys.readouterr()
     assert run(["destroy", str(CHURN), str(FRAUD), "--auto-approve", "--allow-replace",
@@ -203,3 +203,25 @@ def test_a_failing_destroy_plan_destroys_nothing(project, capsys, tmp_path):
     assert "a destroy plan failed: nothing was destroyed" in captured.err
     assert run(["status", str(FRAUD), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["deployed"] is True
+
+
+def test_preflight_runs_first_and_a_failed_check_plans_nothing(project, capsys, tmp_path,
+                                                               monkeypatch):
+    from trainstack.testing import fake_azure
+
+    with fake_azure() as fake:  # signed in, but Azure ML offers no size in the region
+        for name in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"):
+            monkeypatch.setenv(name, getattr(fake, name.lower().removeprefix("azure_")))
+        monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", fake.subscription_id)
+        assert run(["plan", str(CHURN)]) == 1
+    err = capsys.readouterr().err
+    assert "FAIL vm-size-offered" in err and "preflight failed: nothing was planned" in err
+    assert not (tmp_path / ".trainstack" / "plans").exists()
+
+
+def test_preflight_without_credentials_says_how_to_skip_it(project, capsys, monkeypatch):
+    for name in ("AZURE_SUBSCRIPTION_ID", "ARM_SUBSCRIPTION_ID"):
+        monkeypatch.delenv(name, raising=False)
+    assert run(["deploy", str(CHURN), "--auto-approve"]) == 2
+    err = capsys.readouterr().err
+    assert "no Azure subscription" in err and "--no-preflight" in err

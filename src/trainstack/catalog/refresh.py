@@ -276,6 +276,28 @@ def refreshed_rows(rows: Iterable[VmSize], prices: Iterable[RegionPrices], date:
     return tuple(out)
 
 
+AVAILABILITY_ID = "azure-ml-vm-sizes"
+
+
+def with_availability(rows: Iterable[VmSize], offered: dict[str, set[str]]
+                      ) -> tuple[VmSize, ...]:
+    """Rows whose ``aml`` flag is what the Azure ML vmSizes API answered for their region
+    (rows of other regions as they were)."""
+    return tuple(replace(r, aml=r.vm_size in offered[r.region]) if r.region in offered else r
+                 for r in rows)
+
+
+def availability_source(offered: dict[str, set[str]], date: str, subscription: str) -> dict:
+    """The sources.json entry of a live availability refresh."""
+    return {AVAILABILITY_ID: {
+        "what": "which sizes Azure ML offers per region (the aml column) in "
+                + ", ".join(sorted(offered)),
+        "date": date,
+        "origin": "Azure ML vmSizes API (Microsoft.MachineLearningServices, api-version "
+                  f"2020-08-01), subscription {subscription}",
+    }}
+
+
 def write_catalog(rows: Iterable[VmSize], sources: dict, out_dir: Path, date: str) -> Path:
     """Write vm_sizes.csv and sources.json atomically (temp file + rename)."""
     buffer = io.StringIO()
@@ -306,11 +328,19 @@ def write_catalog(rows: Iterable[VmSize], sources: dict, out_dir: Path, date: st
 
 
 def refresh(catalog: Catalog, regions: Iterable[str], out_dir: Path, date: str,
-            get: Callable[..., Any] | None = None, *, fetcher: Fetcher | None = None
+            get: Callable[..., Any] | None = None, *, fetcher: Fetcher | None = None,
+            availability: Callable[[str], set[str]] | None = None, subscription: str = ""
             ) -> tuple[Path, dict[str, int]]:
-    """Fetch every region, then write once: a failure leaves the old files as they were."""
+    """Fetch every region (prices; with ``availability``, the sizes Azure ML offers there
+    too), then write once: a failure leaves the old files as they were."""
     fetcher = fetcher or Fetcher(get=get)  # one deadline for every region
+    regions = list(regions)
     fetched = [fetch_region(region, fetcher=fetcher) for region in regions]
     rows = refreshed_rows(catalog.rows, fetched, date)
     counts = {p.region: len(p.on_demand) for p in fetched}
-    return write_catalog(rows, catalog.sources, out_dir, date), counts
+    sources = catalog.sources
+    if availability is not None:
+        offered = {region: availability(region) for region in regions}
+        rows = with_availability(rows, offered)
+        sources = {**sources, **availability_source(offered, date, subscription)}
+    return write_catalog(rows, sources, out_dir, date), counts

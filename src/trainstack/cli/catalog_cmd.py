@@ -61,6 +61,12 @@ def catalog_refresh(
     out: Annotated[Path | None, typer.Option(
         help="Directory for vm_sizes.csv and sources.json (default: TRAINSTACK_CATALOG_DIR, "
              "else the user cache; the installed package is never written).")] = None,
+    availability: Annotated[bool, typer.Option(
+        "--availability", help="Also ask Azure (signed in) which sizes Azure ML offers in "
+                               "each region.")] = False,
+    subscription: Annotated[str | None, typer.Option(
+        help="With --availability: the subscription (default: AZURE_SUBSCRIPTION_ID, then "
+             "ARM_SUBSCRIPTION_ID).")] = None,
 ) -> None:
     """Rebuild the price snapshot from the Azure Retail Prices API (public, no credentials)."""
     import datetime
@@ -78,9 +84,23 @@ def catalog_refresh(
                               f"(catalog regions: {', '.join(sorted(catalog.regions))})")
     target = out or Settings.current().catalog_dir
     today = datetime.date.today().isoformat()
-    path, counts = refresh(catalog, regions, target, today)
+    offered, sub = None, ""
+    if availability:
+        from trainstack.azure import connect, facts
+
+        az = connect.connect(subscription)
+        sub = az.subscription
+
+        def offered(name: str) -> set[str]:
+            return set(facts.offered_sizes(az, name))
+
+    path, counts = refresh(catalog, regions, target, today, availability=offered,
+                           subscription=sub)
     for name, count in sorted(counts.items()):
         output.note(f"{name}: {count} VM prices")
+    if availability:
+        output.note(f"Azure ML availability of every size in {len(regions)} region(s), "
+                    f"from subscription {sub}")
     output.note(f"wrote {path}")
     if out is not None and out != Settings.current().catalog_dir:
         output.note(f"trainstack reads a refreshed catalog from {Settings.current().catalog_dir}"

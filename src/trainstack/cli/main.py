@@ -10,12 +10,14 @@ from __future__ import annotations
 from trainstack.cli import (  # noqa: F401 - each module registers its command on the app
     catalog_cmd,
     output,
+    preflight_cmd,
     provision_cmd,
     schema_cmd,
     select_cmd,
     state_cmd,
     synth_cmd,
     validate_cmd,
+    verify_cmd,
 )
 from trainstack.cli.app import app
 from trainstack.errors import TrainstackError

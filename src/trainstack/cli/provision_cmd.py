@@ -27,6 +27,9 @@ Binary = Annotated[str | None, typer.Option(
 Format = Annotated[FormatChoice, typer.Option("--format", "-f", help="table (for people, on "
                                               "stderr) or json (on stdout).")]
 AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Apply without asking (CI).")]
+Preflight = Annotated[bool, typer.Option(
+    "--preflight/--no-preflight", help="Check sizes, quota, registration and names on Azure "
+                                       "first (`trainstack preflight`).")]
 AllowReplace = Annotated[bool, typer.Option(
     "--allow-replace", help="Let a prod plan destroy or replace resources without typing the "
                             "profile name.")]
@@ -38,6 +41,24 @@ def _synthesize(profiles: list[Path], out: Path):
     from trainstack.synth import synth
 
     return synth(profiles, out, Settings.current())
+
+
+def _preflight(profiles: list[Path], out: Path) -> None:
+    """The preflight checks before terraform runs; a failed one stops the command."""
+    from trainstack.cli.preflight_cmd import run_preflight, table
+    from trainstack.errors import TrainstackError
+
+    try:
+        reports = run_preflight(profiles, None, out)
+    except TrainstackError as exc:
+        raise TrainstackError(*exc.lines, "  (or pass --no-preflight to skip the checks on "
+                                          "Azure)") from None
+    for report in reports:
+        table(report)
+    if not all(r.ok for r in reports):
+        output.error("preflight failed: nothing was planned (fix the checks above, or pass "
+                     "--no-preflight)")
+        raise typer.Exit(1)
 
 
 def _targets(profiles: list[Path], out: Path) -> list[Target]:
@@ -101,11 +122,13 @@ def plan_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Binary
              fmt: Format = TABLE,
              detailed_exitcode: Annotated[bool, typer.Option(
                  "--detailed-exitcode", help="Exit 4 when any stack has changes pending.")
-             ] = False) -> None:
+             ] = False, preflight: Preflight = True) -> None:
     """Synthesize, then terraform init and plan -out per stack: what would change."""
     from trainstack.provision.commands import CHANGES_PENDING, plan_each
 
     session = _session(terraform, "plan")
+    if preflight:
+        _preflight(profiles, out)
     results = plan_each(session, _targets(profiles, out))
     _report(results, fmt)
     if any(r.status == "failed" for r in results):
@@ -120,11 +143,14 @@ def deploy_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Bina
                allow_replace: AllowReplace = False,
                saved: Annotated[bool, typer.Option(
                    "--saved", help="Apply the plans `trainstack plan` saved (refused when a "
-                                   "profile or stack changed since).")] = False) -> None:
+                                   "profile or stack changed since).")] = False,
+               preflight: Preflight = True) -> None:
     """Plan (or take the saved plans), ask, and apply exactly what was planned."""
     from trainstack.provision.commands import apply_each, describe, plan_each, saved_plans
 
     session = _session(terraform, "deploy")
+    if preflight:
+        _preflight(profiles, out)
     targets = _targets(profiles, out)
     results = saved_plans(targets) if saved else plan_each(session, targets)
     _stop_if_a_plan_failed(results, fmt, "a plan failed: nothing was applied")
