@@ -183,12 +183,35 @@ def test_no_permission_is_reported_with_azures_message(azure, capsys):
     assert "AuthorizationFailed: The client does not have authorization" in err
 
 
-def test_secrets_never_reach_the_output(azure, capsys):
+def test_secrets_and_tokens_never_reach_the_output(azure, capsys):
     azure.fail_next("GET", r"/usages$", status=400, code="BadRequest",
                     message=f"echo of the request: secret={azure.client_secret}")
     code, _, err = _preflight(capsys)
     assert code == 1
     assert azure.client_secret not in err and "secret=***" in err
+    code, out, err = _preflight(capsys)
+    assert code == 0 and azure.tokens
+    text = json.dumps(out) + err
+    assert not any(token in text for token in azure.tokens)
+    assert azure.client_secret not in text
+
+
+def test_a_taken_ai_services_subdomain_fails(azure, capsys):
+    code, [report], _ = _preflight_of(capsys, "invoice-ocr")
+    [subdomain] = _checks(report, "name-free")
+    assert code == 0 and subdomain["status"] == "pass"
+    assert _checks(report, "quota") == []  # nothing runs on VMs: no size or quota checks
+    azure.take_name("subdomain", subdomain["resource"])
+    code, [report], _ = _preflight_of(capsys, "invoice-ocr")
+    assert code == 1
+    assert _checks(report, "name-free")[0]["message"].startswith(
+        f"Subdomain name '{subdomain['resource']}' is already taken.")
+
+
+def _preflight_of(capsys, profile: str) -> tuple[int, list[dict], str]:
+    code = run(["preflight", str(ROOT / "profiles" / f"{profile}.yaml"), "--format", "json"])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out) if captured.out else [], captured.err
 
 
 def test_a_wrong_secret_says_which_credentials_were_tried_and_how_to_sign_in(

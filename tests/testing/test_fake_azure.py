@@ -190,6 +190,7 @@ def test_long_running_creates_and_deletes_through_the_real_sdk():
 
     with fake_azure() as fake:
         fake.operation_polls = 2
+        fake.register("Microsoft.MachineLearningServices")
         client = MachineLearningServicesMgmtClient(
             ClientSecretCredential(fake.tenant_id, fake.client_id, fake.client_secret),
             fake.subscription_id, polling_interval=0)
@@ -233,3 +234,19 @@ def test_fields_2020_08_01_lacks_are_left_out_of_its_answers():
     assert new_ws["publicNetworkAccess"] == "Disabled"
     assert "idleTimeBeforeShutdown" not in old_ci["properties"]["properties"]
     assert new_ci["properties"]["properties"]["idleTimeBeforeShutdown"] == "PT60M"
+
+
+def test_creating_under_an_unregistered_namespace_is_missing_subscription_registration():
+    from azure.core.exceptions import HttpResponseError
+    from azure.identity import ClientSecretCredential
+    from azure.mgmt.machinelearningservices import MachineLearningServicesMgmtClient
+    from azure.mgmt.machinelearningservices import models as m
+
+    with fake_azure() as fake:
+        client = MachineLearningServicesMgmtClient(
+            ClientSecretCredential(fake.tenant_id, fake.client_id, fake.client_secret),
+            fake.subscription_id, polling_interval=0)
+        with pytest.raises(HttpResponseError, match="MissingSubscriptionRegistration"):
+            client.workspaces.begin_create_or_update("rg", "mlw", m.Workspace(
+                location="eastus", key_vault="/kv", storage_account="/st",
+                application_insights="/ai")).result()

@@ -79,7 +79,13 @@ class _Handlers:
         return {header: url, "Retry-After": "0"}
 
     def put_ws(self, request: Request, match: re.Match[str]):
-        """Create or update a workspace (202 + Location)."""
+        """Create or update a workspace (202 + Location); 409 MissingSubscriptionRegistration
+        while the subscription has not registered Microsoft.MachineLearningServices (Learn,
+        azure-resource-manager/troubleshooting/error-register-resource-provider)."""
+        if self.fake.registration(match["sub"], AML) != "Registered":
+            return error(409, "MissingSubscriptionRegistration",
+                         f"The subscription is not registered to use namespace '{AML}'. See "
+                         "https://aka.ms/rps-not-found for how to register subscriptions.")
         body = request.body if isinstance(request.body, dict) else {}
         made = self.fake.add_workspace(match["rg"], match["ws"], body.get("location", "eastus"),
                                        properties=body.get("properties") or {},
