@@ -113,6 +113,7 @@ def test_no_quota_anywhere_means_no_fallback_and_what_to_request(azure, capsys):
     assert "vision-defects: NOT READY" in err
     assert "request a low-priority vCPU quota increase of 16" in err
     assert "nothing else fits this profile with what Azure said" in err
+    assert "    the selector: " in err  # its reason, e.g. the nearest regions that fit
 
 
 def test_dedicated_quota_counts_the_family_limit_and_the_regional_total(azure):
@@ -244,3 +245,13 @@ def test_no_subscription_is_exit_2_with_what_to_set(azure, capsys, monkeypatch):
 def test_an_unknown_subscription_is_azures_error(azure, capsys):
     code, _, err = _preflight(capsys, "--subscription", "11111111-2222-3333-4444-555555555555")
     assert code == 1 and "SubscriptionNotFound" in err
+
+
+def test_terraforms_arm_service_principal_signs_in_too(azure, capsys, monkeypatch):
+    for name in ("TENANT_ID", "CLIENT_ID", "CLIENT_SECRET"):
+        monkeypatch.setenv(f"ARM_{name}", getattr(azure, name.lower()))
+        monkeypatch.delenv(f"AZURE_{name}")
+    monkeypatch.delenv("AZURE_SUBSCRIPTION_ID")
+    monkeypatch.setenv("ARM_SUBSCRIPTION_ID", azure.subscription_id)
+    code, [report], _ = _preflight(capsys)
+    assert code == 0 and report["ok"]

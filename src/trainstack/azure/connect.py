@@ -1,7 +1,9 @@
 """Who trainstack is on Azure, and the client it talks through.
 
-Credential: ``azure-identity``'s ``DefaultAzureCredential`` (environment service principal,
-workload identity, managed identity, Azure CLI, ...). Subscription: ``--subscription``, then
+Credential: the service principal terraform uses when ``ARM_TENANT_ID`` / ``ARM_CLIENT_ID`` /
+``ARM_CLIENT_SECRET`` are set (and ``AZURE_*`` are not), else ``azure-identity``'s
+``DefaultAzureCredential`` (environment service principal, workload identity, managed
+identity, Azure CLI, ...). Subscription: ``--subscription``, then
 ``AZURE_SUBSCRIPTION_ID``, then ``ARM_SUBSCRIPTION_ID`` (the one terraform reads).
 Client: ``azure-mgmt-machinelearningservices`` (REST api-version 2020-08-01), whose
 pipeline (authentication, retries, timeouts) also carries the few other ARM calls
@@ -100,11 +102,25 @@ def connect(explicit_subscription: str | None, env: Mapping[str, str] | None = N
     # azure-identity logs each failed credential as a warning; the error below says it all
     if not env.get("TRAINSTACK_DEBUG"):
         logging.getLogger("azure").setLevel(logging.CRITICAL)
-    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    credential = _terraform_principal(env) or \
+        DefaultAzureCredential(exclude_interactive_browser_credential=True)
     client = MachineLearningServicesMgmtClient(
         credential, sub, retry_total=RETRIES, retry_backoff_factor=BACKOFF,
         connection_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT)
     return Azure(sub, client, env)
+
+
+def _terraform_principal(env: Mapping[str, str]):  # noqa: ANN202 - a credential or None
+    """The service principal terraform's azurerm provider signs in with (ARM_TENANT_ID,
+    ARM_CLIENT_ID, ARM_CLIENT_SECRET), when those are set and AZURE_* are not: the same
+    identity for the checks as for the deploy."""
+    if env.get("AZURE_CLIENT_ID") or not all(
+            env.get(k) for k in ("ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET")):
+        return None
+    from azure.identity import ClientSecretCredential
+
+    return ClientSecretCredential(env["ARM_TENANT_ID"], env["ARM_CLIENT_ID"],
+                                  env["ARM_CLIENT_SECRET"])
 
 
 def scrub(text: str, env: Mapping[str, str]) -> str:

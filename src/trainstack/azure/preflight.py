@@ -61,6 +61,7 @@ class Report:
     profile: str
     checks: list[Check] = field(default_factory=list)
     reselected: Selection | None = None
+    no_fallback: str = ""  # why the selector found nothing with what Azure said
 
     @property
     def ok(self) -> bool:
@@ -166,8 +167,9 @@ def _name_check(az: Azure, kind: str, name: str, region: str) -> Check:
 
 
 def reselect(profile: WorkloadProfile, selection: Selection, facts: Facts,
-             offered: dict[str, live.Offered], quota: live.Quota) -> Selection | None:
-    """The selection made again with what Azure said; None when nothing fits."""
+             offered: dict[str, live.Offered], quota: live.Quota) -> Selection | str:
+    """The selection made again with what Azure said; the selector's reason when nothing
+    fits (it names the nearest regions that offer a fitting size, when there are any)."""
     low = any(c.priority == "low-priority" for c in _vm_computes(selection)
               if c.role == "training")
     in_region = {vm.vm_size for vm in facts.vms.in_region(selection.region)}
@@ -177,8 +179,8 @@ def reselect(profile: WorkloadProfile, selection: Selection, facts: Facts,
         unavailable_sizes=frozenset(in_region - set(offered)))
     try:
         return select(profile, facts, context)
-    except SelectionError:
-        return None
+    except SelectionError as exc:
+        return exc.message
 
 
 def stack_view(spec) -> dict:
@@ -206,5 +208,9 @@ def run(az: Azure, profile: WorkloadProfile, selection: Selection, stack: dict, 
     report.checks += check_providers(az, stack)
     report.checks += check_names(az, stack, selection.region, deployed)
     if any(c.status == "fail" and c.id in ("vm-size-offered", "quota") for c in report.checks):
-        report.reselected = reselect(profile, selection, facts, offered, quota)
+        again = reselect(profile, selection, facts, offered, quota)
+        if isinstance(again, str):
+            report.no_fallback = again
+        else:
+            report.reselected = again
     return report

@@ -81,3 +81,4 @@ def table(report) -> None:
              for c in report.checks):
         output.note("  nothing else fits this profile with what Azure said: request the quota "
                     "above, or choose another region (overrides.region)")
+        output.note(f"    the selector: {report.no_fallback}")
