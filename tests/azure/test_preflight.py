@@ -255,3 +255,12 @@ def test_terraforms_arm_service_principal_signs_in_too(azure, capsys, monkeypatc
     monkeypatch.setenv("ARM_SUBSCRIPTION_ID", azure.subscription_id)
     code, [report], _ = _preflight(capsys)
     assert code == 0 and report["ok"]
+
+
+def test_every_call_to_azure_has_a_connect_and_a_read_timeout(azure, capsys):
+    from trainstack.azure import connect
+
+    code, _, _ = _preflight(capsys)
+    arm = [c for c in azure.calls if c.url.startswith("https://management.azure.com/")]
+    assert code == 0 and arm
+    assert {tuple(c.timeout) for c in arm} == {(connect.CONNECT_TIMEOUT, connect.READ_TIMEOUT)}

@@ -69,11 +69,12 @@ class Fault:
 
 @dataclass(frozen=True)
 class Call:
-    """A call the fake answered (or could not)."""
+    """A call the fake answered (or could not), with the timeout the client set on it."""
 
     method: str
     url: str
     status: int
+    timeout: Any = None  # what requests was given: (connect, read) seconds, or None
 
 
 def error(status: int, code: str, message: str,
@@ -115,7 +116,8 @@ class Dispatcher:
     def __call__(self, prepared: Any) -> tuple[int, dict[str, str], str]:
         request = _parse(prepared)
         status, headers, body = self._answer(request)
-        self.calls.append(Call(request.method, request.url, status))
+        timeout = (getattr(prepared, "req_kwargs", None) or {}).get("timeout")
+        self.calls.append(Call(request.method, request.url, status, timeout))
         text = body if isinstance(body, str) else json.dumps(body)
         return status, {"Content-Type": "application/json", **headers}, text
 
