@@ -59,6 +59,7 @@ class Azure:
     subscription: str
     client: Any  # MachineLearningServicesMgmtClient
     env: Mapping[str, str]
+    credential: Any = None  # the azure-identity credential (for data planes: synapse_lake)
 
     def call(self, method: str, path: str, api_version: str, body: dict | None = None,
              *, missing_ok: bool = False) -> dict | None:
@@ -107,7 +108,7 @@ def connect(explicit_subscription: str | None, env: Mapping[str, str] | None = N
     client = MachineLearningServicesMgmtClient(
         credential, sub, retry_total=RETRIES, retry_backoff_factor=BACKOFF,
         connection_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT)
-    return Azure(sub, client, env)
+    return Azure(sub, client, env, credential)
 
 
 def _terraform_principal(env: Mapping[str, str]):  # noqa: ANN202 - a credential or None

@@ -158,7 +158,38 @@ def deploy_cmd(profiles: Profiles, out: Out = Path("cdktf.out"), terraform: Bina
         for line in describe(r):
             output.note(line)
     apply_each(session, results, _approval(auto_approve, allow_replace))
+    _after_apply(results)
     _finish(results, fmt)
+
+
+def _after_apply(results: list[Result]) -> None:
+    """What terraform cannot do, done once a stack applied: a private Synapse workspace's
+    managed private endpoint to its lake, made and approved (azure/synapse_lake.py). A
+    failure leaves the stack applied and says what to do by hand."""
+    import json
+
+    from trainstack.azure.synapse_lake import connect_lake, lake_of
+    from trainstack.errors import TrainstackError
+
+    az = None
+    for r in results:
+        if r.status != "applied":
+            continue
+        lake = lake_of(json.loads(r.target.paths.stack_file.read_text(encoding="utf-8")))
+        if lake is None:
+            continue
+        try:
+            if az is None:
+                from trainstack.azure import connect
+
+                az = connect.connect(None)
+            r.after_apply += connect_lake(az, lake)
+        except TrainstackError as exc:
+            r.status = "failed"
+            r.error = (f"applied, but the Synapse workspace cannot reach its lake yet: "
+                       f"{' '.join(line.strip() for line in exc.lines)}",
+                       "make and approve the managed private endpoint from inside the "
+                       "network: docs/guide.md, Synapse stacks")
 
 
 def _stop_if_a_plan_failed(results: list[Result], fmt: FormatChoice, message: str) -> None:
@@ -197,7 +228,7 @@ def _finish(results: list[Result], fmt: FormatChoice) -> None:
     if fmt.value == "json":
         output.emit_json([r.to_json() for r in results])
     for r in results:
-        for line in [r.applied, *r.error, *r.kept]:
+        for line in [r.applied, *r.after_apply, *r.error, *r.kept]:
             if line:
                 output.note(f"{r.target.name}: {line.strip()}")
     for line in closing(results):

@@ -73,6 +73,7 @@ class Result:
     error: tuple[str, ...] = ()
     kept: list[str] = field(default_factory=list)
     applied: str = ""  # terraform's closing line ("Apply complete! Resources: ...")
+    after_apply: list[str] = field(default_factory=list)  # steps done once it applied
 
     def to_json(self) -> dict:
         """One stack in ``--format json``."""
@@ -82,7 +83,8 @@ class Result:
                 "estimated_monthly_usd": t.monthly_usd,
                 "plan": self.summary.to_json() if self.summary else None,
                 "plan_file": str(t.paths.plan_file) if self.status == "planned" else None,
-                "error": list(self.error), "kept_after_destroy": self.kept}
+                "error": list(self.error), "after_apply": self.after_apply,
+                "kept_after_destroy": self.kept}
 
 
 def describe(result: Result) -> list[str]:

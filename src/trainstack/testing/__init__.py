@@ -76,6 +76,8 @@ class FakeAzure:
         self.operations: dict[str, dict] = {}
         self.operation_polls = 1  # polls a long-running operation stays in progress
         self.prices: dict[tuple[str, str], tuple[float, float | None]] = {}
+        self.managed_endpoints: dict[tuple[str, str], dict] = {}  # (workspace, name)
+        self.storage_connections: dict[tuple[str, str, str], list[dict]] = {}
         self._dispatcher = Dispatcher()
         from trainstack.testing import _arm, _entra, _prices
 

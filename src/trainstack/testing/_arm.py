@@ -98,7 +98,7 @@ def guard(fake: FakeAzure):
 
 def routes(fake: FakeAzure) -> list[Route]:
     """The ARM routes, answering from ``fake``'s state."""
-    from trainstack.testing import _workspaces
+    from trainstack.testing import _synapse, _workspaces
 
     authorized = guard(fake)
 
@@ -141,6 +141,7 @@ def routes(fake: FakeAzure) -> list[Route]:
               authorized(register), frozenset({"2021-04-01"})),
         *_name_routes(fake, authorized),
         *_workspaces.routes(fake, authorized),
+        *_synapse.routes(fake, authorized),
     ]
 
 

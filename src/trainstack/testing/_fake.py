@@ -51,7 +51,8 @@ class Route:
     pattern: re.Pattern[str]
     handler: Handler
     api_versions: frozenset[str] = frozenset()  # empty: the route takes none (token calls)
-    host: str = ARM
+    host: str = ARM  # the scheme and host, or a regex of them (``host_regex``)
+    host_regex: bool = False
 
 
 @dataclass
@@ -131,7 +132,8 @@ class Dispatcher:
         known_path = False
         for route in self.routes:
             match = route.pattern.fullmatch(request.path)
-            if route.host != host or match is None:
+            same_host = re.fullmatch(route.host, host) if route.host_regex else route.host == host
+            if not same_host or match is None:
                 continue
             known_path = True
             if route.method != request.method:
