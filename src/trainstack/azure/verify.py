@@ -123,17 +123,27 @@ def _compute(az: Azure, rg: str, ws: str, name: str):
         return None
 
 
-def _clusters(az: Azure, report: Report, rg: str, ws: str, selection: Selection,
-              stack: dict) -> None:
-    cluster, want = _one(stack, "azurerm_machine_learning_compute_cluster"), selection.training()
-    if cluster is None or want is None:
-        return
-    name = str(cluster["name"])
+def _read(az: Azure, report: Report, rg: str, ws: str, stack: dict, kind: str, want: object):
+    """The stack's compute of ``kind`` as Azure has it: (name, SDK model); None when the
+    stack or selection has none, or when it is missing (then recorded as drift)."""
+    compute = _one(stack, kind)
+    if compute is None or want is None:
+        return None
+    name = str(compute["name"])
     found = az.guard(lambda: _compute(az, rg, ws, name))
     if found is None:
         report.compare(name, "exists", True, False)
+        return None
+    return name, found.properties.properties
+
+
+def _clusters(az: Azure, report: Report, rg: str, ws: str, selection: Selection,
+              stack: dict) -> None:
+    want = selection.training()
+    read = _read(az, report, rg, ws, stack, "azurerm_machine_learning_compute_cluster", want)
+    if read is None:
         return
-    p = found.properties.properties
+    name, p = read
     scale = p.scale_settings
     report.compare(name, "vmSize", want.size, p.vm_size)
     report.compare(name, "vmPriority",
@@ -146,16 +156,12 @@ def _clusters(az: Azure, report: Report, rg: str, ws: str, selection: Selection,
 
 def _instance(az: Azure, report: Report, rg: str, ws: str, selection: Selection,
               stack: dict) -> None:
-    instance, want = _one(stack, "azurerm_machine_learning_compute_instance"), \
-        selection.development()
-    if instance is None or want is None:
+    want = selection.development()
+    read = _read(az, report, rg, ws, stack, "azurerm_machine_learning_compute_instance", want)
+    if read is None:
         return
-    name = str(instance["name"])
-    found = az.guard(lambda: _compute(az, rg, ws, name))
-    if found is None:
-        report.compare(name, "exists", True, False)
-        return
-    report.compare(name, "vmSize", want.size, found.properties.properties.vm_size)
+    name, p = read
+    report.compare(name, "vmSize", want.size, p.vm_size)
     raw = az.call("GET", f"{_ws_path(az, rg, ws)}/computes/{name}", LATER) or {}
     idle = ((raw.get("properties") or {}).get("properties") or {}).get("idleTimeBeforeShutdown")
     report.compare(name, "idle minutes before shutdown", want.idle_minutes, minutes(idle))

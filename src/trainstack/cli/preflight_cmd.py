@@ -11,22 +11,24 @@ from trainstack.choices import OutputFormat, enum_of
 from trainstack.cli import output
 from trainstack.cli.app import app
 
-FormatChoice = enum_of("PreflightFormat", OutputFormat)
+FormatChoice = enum_of("AzureFormat", OutputFormat)
 TABLE = FormatChoice("table")
 _MARK = {"pass": "ok  ", "warn": "warn", "fail": "FAIL"}
+# the arguments `preflight` and `verify` share
+Profiles = Annotated[list[Path], typer.Argument(help="Workload profile YAML files.")]
+Subscription = Annotated[str | None, typer.Option(
+    help="Subscription id (default: AZURE_SUBSCRIPTION_ID, then ARM_SUBSCRIPTION_ID).")]
+Format = Annotated[FormatChoice, typer.Option("--format", "-f", help="table (stderr) or json "
+                                              "(stdout).")]
 
 
 @app.command("preflight")
 def preflight_cmd(
-    profiles: Annotated[list[Path], typer.Argument(help="Workload profile YAML files.")],
-    subscription: Annotated[str | None, typer.Option(
-        help="Subscription id (default: AZURE_SUBSCRIPTION_ID, then ARM_SUBSCRIPTION_ID).")
-    ] = None,
+    profiles: Profiles, subscription: Subscription = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The synthesized output directory "
                                       "(to know which stacks are deployed).")
                    ] = Path("cdktf.out"),
-    fmt: Annotated[FormatChoice, typer.Option("--format", "-f", help="table (stderr) or json "
-                                              "(stdout).")] = TABLE,
+    fmt: Format = TABLE,
 ) -> None:
     """Check sizes, quota, provider registration and global names on Azure: exit 0 all pass,
     1 a check failed."""

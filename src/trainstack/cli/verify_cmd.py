@@ -3,28 +3,16 @@ selection (azure/verify.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
-from trainstack.choices import OutputFormat, enum_of
 from trainstack.cli import output
 from trainstack.cli.app import app
-
-FormatChoice = enum_of("VerifyFormat", OutputFormat)
-TABLE = FormatChoice("table")
+from trainstack.cli.preflight_cmd import TABLE, Format, Profiles, Subscription
 
 
 @app.command("verify")
-def verify_cmd(
-    profiles: Annotated[list[Path], typer.Argument(help="Workload profile YAML files.")],
-    subscription: Annotated[str | None, typer.Option(
-        help="Subscription id (default: AZURE_SUBSCRIPTION_ID, then ARM_SUBSCRIPTION_ID).")
-    ] = None,
-    fmt: Annotated[FormatChoice, typer.Option("--format", "-f", help="table (stderr) or json "
-                                              "(stdout).")] = TABLE,
-) -> None:
+def verify_cmd(profiles: Profiles, subscription: Subscription = None,
+               fmt: Format = TABLE) -> None:
     """Read the deployed workspace and computes back and compare them with the selection:
     exit 0 as selected, 1 drift."""
     from trainstack.azure import connect, verify
