@@ -115,7 +115,9 @@ def synth_summary(outdir: str, rows: list[tuple[str, str, str, float]]) -> None:
     console.print(_table("Synthesized", ("stack", "service", "compute", "$/month"),
                          [(n, r, size, f"{m:,.2f}") for n, r, size, m in rows],
                          no_wrap=("stack", "compute")))
-    console.print(f"wrote {_plain(outdir)}/stacks/<stack>/cdk.tf.json")
+    for name, *_ in rows:
+        console.print(f"wrote {_plain(outdir)}/stacks/{_plain(name)}/cdk.tf.json",
+                      soft_wrap=True)
 
 
 def global_names(rows: list[tuple[str, str, str]]) -> None:

@@ -17,18 +17,21 @@ PackChoice = enum_of("PackChoice", PackName)
 
 @app.command("validate")
 def validate_cmd(
-    directory: Annotated[Path, typer.Argument(help="Synth output directory.")] = Path("cdktf.out"),
+    directory: Annotated[Path, typer.Argument(
+        help="Synth output directory, or one stack: its folder or its cdk.tf.json.")
+    ] = Path("cdktf.out"),
     format: Annotated[ReportFormatChoice, typer.Option(
         "--format", "-f", help="Report format.")] = "table",
     output_file: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the report here (default: stdout).")] = None,
     pack: Annotated[PackChoice, typer.Option(help="Rule levels: baseline or strict.")] = "baseline",
     checkov: Annotated[bool, typer.Option(
-        "--checkov", help="Also run checkov (pip install 'trainstack[checkov]').")] = False,
+        "--checkov", help="Also run checkov (pip install 'trainstack\\[checkov]').")] = False,
     terraform: Annotated[bool, typer.Option(
         "--terraform", help="Also run terraform init/validate when providers install.")] = False,
 ) -> None:
-    """Check every stacks/*/cdk.tf.json: exit 0 clean, 1 unsuppressed errors, 2 bad input."""
+    """Check the stacks (every stacks/*/cdk.tf.json, or one): exit 0 clean, 1 unsuppressed
+    errors, 2 bad input."""
     from trainstack.catalog import load_facts
     from trainstack.validate import validate_directory
     from trainstack.validate.report import FORMATS

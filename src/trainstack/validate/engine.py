@@ -21,12 +21,20 @@ ENGINE_RULE = "TS-ENGINE-001"
 
 
 def load_stacks(directory: Path) -> list[Stack]:
-    """Every stacks/*/cdk.tf.json under ``directory``; exit 2 when there is none.
+    """Every stacks/*/cdk.tf.json under ``directory`` (a synth output folder), or the one
+    stack ``directory`` names (its folder, or its cdk.tf.json); exit 2 when there is none.
 
     A dangling or looping symbolic link (a stack folder or its cdk.tf.json) is an
     error rather than a stack silently left out; a folder without cdk.tf.json is no
     stack (synth keeps the state of a stack it no longer writes).
     """
+    if directory.is_file() and directory.name == "cdk.tf.json":
+        return [read_stack_folder(directory.parent, directory)]
+    if directory.is_dir() and (directory / "cdk.tf.json").is_file():
+        return [read_stack_folder(directory, directory / "cdk.tf.json")]
+    if directory.is_file():
+        raise TrainstackError(f"{directory}: not a stack: give a synth output folder, a stack "
+                              "folder, or its cdk.tf.json")
     if not directory.is_dir():
         raise TrainstackError(f"{directory}: no such directory (run `trainstack synth` first, "
                               "or pass the synth output directory)")

@@ -1,0 +1,52 @@
+"""Issue 13's findings from a new user's first hour, each pinned: the help a user asks for
+with -h, the extra that installs checkov named in full, validate taking one stack, and synth
+saying which files it wrote."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from trainstack.cli.main import run
+
+GOLDEN = ROOT / "tests" / "golden" / "stacks"
+
+
+@pytest.mark.parametrize("argv", [["-h"], ["validate", "-h"], ["plan", "-h"]])
+def test_dash_h_is_help(argv, capsys):
+    assert run(argv) == 0
+    assert "Usage: trainstack" in capsys.readouterr().out
+
+
+def test_the_checkov_extra_is_named_in_full(capsys):
+    assert run(["validate", "--help"]) == 0
+    assert "'trainstack[checkov]'" in capsys.readouterr().out  # rich took [checkov] as markup
+
+
+@pytest.mark.parametrize("which", ["folder", "file"])
+def test_validate_takes_one_stack_by_its_folder_or_its_file(which, tmp_path, capsys):
+    stack = tmp_path / "churn"
+    shutil.copytree(GOLDEN / "churn", stack)
+    target = stack if which == "folder" else stack / "cdk.tf.json"
+    assert run(["validate", str(target), "--format", "json"]) == 0
+    assert '"stacks": 1' in capsys.readouterr().out
+
+
+def test_validate_of_a_file_that_is_no_stack_is_bad_input(tmp_path, capsys):
+    other = tmp_path / "notes.txt"
+    other.write_text("hello")
+    assert run(["validate", str(other)]) == 2
+    assert "not a stack: give a synth output folder" in capsys.readouterr().err
+
+
+@pytest.mark.node
+def test_synth_says_which_files_it_wrote(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert run(["synth", str(ROOT / "profiles" / "churn.yaml"),
+                str(ROOT / "profiles" / "vision-defects.yaml"), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert f"wrote {out}/stacks/churn/cdk.tf.json" in text
+    assert f"wrote {out}/stacks/vision-defects/cdk.tf.json" in text
+    assert "<stack>" not in text
