@@ -50,3 +50,15 @@ def test_synth_says_which_files_it_wrote(tmp_path, capsys):
     assert f"wrote {out}/stacks/churn/cdk.tf.json" in text
     assert f"wrote {out}/stacks/vision-defects/cdk.tf.json" in text
     assert "<stack>" not in text
+
+
+def test_a_key_that_belongs_in_another_section_is_suggested_there(write_profile, capsys):
+    from conftest import profile_text
+
+    path = write_profile(profile_text("training:\n  vm_size: Standard_D4s_v3\n"))
+    assert run(["select", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "training.vm_size: unknown field; did you mean 'overrides.training_vm_size'?" in err
+    path = write_profile(profile_text("training:\n  model_sise: small\n"))
+    assert run(["select", str(path)]) == 2
+    assert "did you mean 'model_size'?" in capsys.readouterr().err

@@ -124,7 +124,7 @@ def _format_error(err: dict[str, Any], filename: str, lines: dict[Path_, int]) -
         return f"{where}: is required"
     if kind == "extra_forbidden":
         allowed = _fields_at(loc[:-1])
-        hint = did_you_mean(str(loc[-1]), allowed)
+        hint = _elsewhere(loc) or did_you_mean(str(loc[-1]), allowed)
         text = f"{where}: unknown field"
         if hint:
             text += f"; did you mean '{hint}'?"
@@ -162,6 +162,18 @@ def _format_error(err: dict[str, Any], filename: str, lines: dict[Path_, int]) -
         text = f"{where}: {ctx.get('error', err['msg'])}"
         return text if isinstance(value, (dict, list)) else f"{text} (got {_got(value)})"
     return f"{where}: {continued(err['msg'])} (got {_got(value)})"
+
+
+def _elsewhere(loc: Path_) -> str | None:
+    """The field an unknown top-level-section key belongs to in another section, named
+    after both (``training.vm_size`` -> ``overrides.training_vm_size``)."""
+    if len(loc) != 2 or not all(isinstance(p, str) for p in loc):
+        return None
+    wanted = f"{loc[0]}_{loc[1]}"
+    for section in _fields_at(()):
+        if section != loc[0] and wanted in _fields_at((section,)):
+            return f"{section}.{wanted}"
+    return None
 
 
 def _fields_at(loc: Path_) -> list[str]:
