@@ -62,3 +62,20 @@ def test_a_key_that_belongs_in_another_section_is_suggested_there(write_profile,
     path = write_profile(profile_text("training:\n  model_sise: small\n"))
     assert run(["select", str(path)]) == 2
     assert "did you mean 'model_size'?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("tail, where, opened", [
+    ("data:\n  size_gb: [1, 2\n  rows: 3\n", "data.size_gb", "a flow sequence that began at line"),
+    ("team:\n  prefers: {a: 1\nextra: 2\n", "team.prefers", "a flow mapping that began at line"),
+    ('monitor:\n  alert_email: "ops@example.com\n', "quote", "a quoted scalar that began at line"),
+])
+def test_a_yaml_error_also_says_where_the_unclosed_construct_began(tail, where, opened,
+                                                                    write_profile, capsys):
+    from conftest import MINIMAL
+
+    path = write_profile(MINIMAL.replace("data:\n  size_gb: 1\n", "") + tail)
+    first = len(MINIMAL.replace("data:\n  size_gb: 1\n", "").splitlines()) + 2  # the opener
+    assert run(["select", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "YAML syntax error" in err
+    assert f"{opened} {first}, column" in err, (where, err)

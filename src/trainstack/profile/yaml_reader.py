@@ -52,7 +52,8 @@ def read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise ProfileError(f"{filename}:{line}: YAML syntax error: {problem}") from None
+        raise ProfileError(f"{filename}:{line}: YAML syntax error: {problem}"
+                           + _began(exc, line)) from None
     except YAMLError as exc:
         raise ProfileError(f"{filename}:1: YAML syntax error: {_one_line(str(exc))}") from None
     except RecursionError:
@@ -63,6 +64,16 @@ def read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
         return None, lines
     walker = _Walker(filename, yaml.constructor, lines)
     return walker.value(node, (), 0), lines
+
+
+def _began(exc: Any, line: int) -> str:
+    """Where the construct the parser was in began, when that is another line: the ``[``,
+    ``{`` or quote left open ("while parsing a flow sequence", line 9, column 12)."""
+    mark, context = exc.context_mark, (exc.context or "").strip()
+    if mark is None or not context or exc.problem_mark is None or mark.line + 1 == line:
+        return ""
+    opened = context.removeprefix("while ")
+    return f" ({opened} that began at line {mark.line + 1}, column {mark.column + 1})"
 
 
 def _only_yaml_1_2(text: str, filename: str) -> None:
