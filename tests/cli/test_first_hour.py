@@ -79,3 +79,18 @@ def test_a_yaml_error_also_says_where_the_unclosed_construct_began(tail, where, 
     err = capsys.readouterr().err
     assert "YAML syntax error" in err
     assert f"{opened} {first}, column" in err, (where, err)
+
+
+@pytest.mark.parametrize("columns", ["50", "80", "200"])
+def test_tables_are_never_cut_at_any_width(columns, monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", columns)
+    assert run(["catalog", "list", "--region", "westeurope", "--gpu"]) == 0
+    assert run(["select", str(ROOT / "profiles" / "churn.yaml"), "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert "Standard_NC24ads_A100_v4" in out and "Standard_E16a_v4" in out
+    assert max(len(line) for line in out.splitlines()) <= int(columns)
+    if columns == "200":
+        assert "┃ size " in out  # wide enough: a table
+    if columns == "50":
+        assert "  size: Standard_NC24ads_A100_v4" in out  # narrow: one record per row

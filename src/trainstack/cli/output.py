@@ -60,17 +60,54 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *,
-           no_wrap: tuple[str, ...] = ()):  # noqa: ANN202 - rich is imported lazily
-    from rich.table import Table
-    from rich.text import Text
+class _Adaptive:
+    """A table where it fits the width (a terminal, a pipe, COLUMNS), else one record per
+    row ("column: value" lines): nothing is ever cut to "…"."""
 
-    table = Table(title=title, title_justify="left")
-    for col in columns:
-        table.add_column(col, no_wrap=col in no_wrap)
-    for row in rows:  # Text: a cell is shown as it is, never read as markup
-        table.add_row(*(Text(printable(str(cell))) for cell in row))
-    return table
+    def __init__(self, title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]],
+                 no_wrap: tuple[str, ...]) -> None:
+        self.title, self.columns, self.no_wrap = title, columns, no_wrap
+        self.rows = [tuple(printable(str(cell)) for cell in row) for row in rows]
+
+    def _table(self):  # noqa: ANN202 - rich is imported lazily
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=self.title, title_justify="left")
+        for col in self.columns:
+            table.add_column(col, no_wrap=col in self.no_wrap, overflow="fold")
+        for row in self.rows:  # Text: a cell is shown as it is, never read as markup
+            table.add_row(*(Text(cell) for cell in row))
+        return table
+
+    def _narrowest(self) -> int:
+        """The least width the table needs without cutting a word (or a no-wrap cell)."""
+        total = 3 * len(self.columns) + 1  # borders and padding
+        for i, col in enumerate(self.columns):
+            cells = [col, *(row[i] for row in self.rows if i < len(row))]
+            if col in self.no_wrap:
+                total += max(len(c) for c in cells)
+            else:
+                total += max(len(w) for c in cells for w in (c.split() or [""]))
+        return total
+
+    def __rich_console__(self, console, options):  # noqa: ANN001, ANN204 - rich's protocol
+        from rich.text import Text
+
+        if self._narrowest() <= options.max_width:
+            yield self._table()
+            return
+        yield Text(self.title, style="italic")
+        for row in self.rows:
+            for col, cell in zip(self.columns, row, strict=False):
+                yield Text(f"  {col}: {cell}")
+            yield Text("")
+
+
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *,
+           no_wrap: tuple[str, ...] = ()) -> _Adaptive:
+    """A table of input text, shown as it is (never markup), that adapts to the width."""
+    return _Adaptive(title, columns, rows, no_wrap)
 
 
 def selection_table(selection: Selection) -> None:
