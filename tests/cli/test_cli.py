@@ -159,8 +159,11 @@ CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 @pytest.mark.skipif(not CDKTF.exists() and not os.environ.get("CI"),
                     reason="cdktf-cli not installed (npm ci; CI installs it)")
 def test_cdktf_synth_through_cdktf_json_matches_trainstack_synth(tmp_path):
-    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    # as the README writes it: the virtual environment not activated (cdktf.json runs
+    # stacks/app.sh, which finds .venv itself)
+    venv_bin = str(Path(sys.executable).parent)
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != venv_bin)
+    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1", "PATH": path}
     run = subprocess.run([str(CDKTF), "synth", "--output", str(tmp_path / "cdk")], cwd=ROOT,
                          env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
