@@ -16,6 +16,7 @@ StateBackendKind = Literal["local", "azurerm"]
 PackName = Literal["baseline", "strict"]
 ReportFormat = Literal["table", "json", "sarif", "junit"]
 OutputFormat = Literal["json", "table"]
+PageFormat = Literal["markdown", "html"]
 
 
 def enum_of(name: str, literal: object) -> type[Enum]:

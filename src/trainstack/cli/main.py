@@ -12,6 +12,7 @@ from trainstack.cli import (  # noqa: F401 - each module registers its command o
     output,
     preflight_cmd,
     provision_cmd,
+    report_cmd,
     schema_cmd,
     select_cmd,
     state_cmd,
