@@ -12,13 +12,14 @@ from trainstack.cli import output
 from trainstack.cli.app import app
 
 PageChoice = enum_of("PageChoice", PageFormat)
+MARKDOWN = PageChoice("markdown")
 
 
 @app.command("report")
 def report_cmd(
     profiles: Annotated[list[Path], typer.Argument(help="Workload profile YAML files.")],
     fmt: Annotated[PageChoice, typer.Option("--format", "-f", help="markdown (a pull-request "
-                                            "comment) or html.")] = PageChoice("markdown"),
+                                            "comment) or html.")] = MARKDOWN,
     output_file: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the page here (default: stdout).")] = None,
     validation: Annotated[bool, typer.Option(
