@@ -22,10 +22,10 @@ def page() -> str:
     from trainstack.synth import plan
 
     settings, facts = Settings.from_env(), load_facts()
-    parts = ["# What each bundled profile builds\n",
-             "`trainstack diagram PROFILE --markdown` for each profile in `profiles/` (names "
+    intro = ("`trainstack diagram PROFILE --markdown` for each profile in `profiles/` (names "
              "with the tests' salt). Arrows are references; dotted arrows are role "
-             "assignments, from the identity to its scope.\n"]
+             "assignments, from the identity to its scope.\n")
+    parts = ["# What each bundled profile builds\n", intro]
     for path in sorted((ROOT / "profiles").glob("*.yaml")):
         [p] = plan([path], settings, facts)
         parts.append(f"## {p.name}\n\n{p.selection.headline()}\n\n```mermaid\n"
