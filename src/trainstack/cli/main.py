@@ -10,6 +10,7 @@ from __future__ import annotations
 from trainstack.cli import (  # noqa: F401 - each module registers its command on the app
     catalog_cmd,
     diagram_cmd,
+    init_cmd,
     output,
     preflight_cmd,
     provision_cmd,
