@@ -43,9 +43,20 @@ def read_text(path: Path, *, limit: int, what: str,
                     f"0x{data[exc.start]:02x})") from None
 
 
+STDIN = "-"  # a path of "-" means standard input, as for most command-line tools
+
+
 def read_bytes(path: Path, *, limit: int, what: str,
                error: type[TrainstackError] = TrainstackError) -> bytes:
-    """A regular file's bytes, refused beyond ``limit`` without reading it all."""
+    """A regular file's bytes (``-``: standard input, read to its end), refused beyond
+    ``limit`` without reading it all."""
+    if str(path) == STDIN:
+        import sys
+
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise error(f"<stdin>: the {what} is over the limit of {limit:,} bytes")
+        return data
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)

@@ -94,3 +94,40 @@ def test_tables_are_never_cut_at_any_width(columns, monkeypatch, capsys):
         assert "┃ size " in out  # wide enough: a table
     if columns == "50":
         assert "  size: Standard_NC24ads_A100_v4" in out  # narrow: one record per row
+
+
+def test_select_reads_a_profile_from_standard_input(monkeypatch, capsys):
+    import io
+    import json
+    import sys
+
+    text = (ROOT / "profiles" / "churn.yaml").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    assert run(["select", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["profile"] == "churn"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"name: ab\\n")))
+    assert run(["select", "-"]) == 2
+    assert "<stdin>:1: apiVersion: is required" in capsys.readouterr().err
+
+
+def test_select_takes_several_profiles_and_prints_an_array(capsys):
+    import json
+
+    assert run(["select", str(ROOT / "profiles" / "churn.yaml"),
+                str(ROOT / "profiles" / "clickstream.yaml")]) == 0
+    assert [s["profile"] for s in json.loads(capsys.readouterr().out)] == ["churn", "clickstream"]
+
+
+def test_quiet_select_and_validate_print_nothing_and_keep_their_exit_codes(tmp_path, capsys):
+    from conftest import profile_text
+
+    over = tmp_path / "over.yaml"
+    over.write_text(profile_text("training:\n  max_hours: 100\n  runs_per_month: 30\n"
+                                 "constraints:\n  monthly_budget_usd: 1\n"))
+    assert run(["select", str(over), "-q", "--strict"]) == 1
+    assert run(["select", str(ROOT / "profiles" / "churn.yaml"), "-q"]) == 0
+    stack = tmp_path / "churn"
+    shutil.copytree(GOLDEN / "churn", stack)
+    assert run(["validate", str(stack), "-q"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""

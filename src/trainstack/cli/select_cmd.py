@@ -16,19 +16,26 @@ Format = enum_of("Format", OutputFormat)
 
 @app.command("select")
 def select_cmd(
-    profile: Annotated[Path, typer.Argument(help="Workload profile YAML file.")],
+    profiles: Annotated[list[Path], typer.Argument(
+        help="Workload profile YAML files (- reads one from standard input).")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = "json",
-    strict: Annotated[bool, typer.Option(help="Exit 1 when the estimate is over budget.")] = False,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when an estimate is over budget.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing (with --strict: "
+                                        "only the exit code says).")] = False,
 ) -> None:
-    """Select the service and compute for a profile and explain every choice."""
+    """Select the service and compute for each profile and explain every choice (one JSON
+    object for one profile, an array of them for several)."""
     from trainstack.catalog import load_facts
     from trainstack.profile import load_profile_document
     from trainstack.synth import select_document
 
-    selection = select_document(load_profile_document(profile), load_facts())
-    if format.value == "json":
-        output.emit_json(selection.contract_dict())
-    else:
-        output.selection_table(selection)
-    if strict and not selection.within_budget:
+    facts = load_facts()
+    selections = [select_document(load_profile_document(p), facts) for p in profiles]
+    if not quiet and format.value == "json":
+        docs = [s.contract_dict() for s in selections]
+        output.emit_json(docs[0] if len(docs) == 1 else docs)
+    elif not quiet:
+        for selection in selections:
+            output.selection_table(selection)
+    if strict and not all(s.within_budget for s in selections):
         raise typer.Exit(1)

@@ -29,6 +29,9 @@ def validate_cmd(
         "--checkov", help="Also run checkov (pip install 'trainstack\\[checkov]').")] = False,
     terraform: Annotated[bool, typer.Option(
         "--terraform", help="Also run terraform init/validate when providers install.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print nothing; the exit code says (a report file is still "
+                              "written).")] = False,
 ) -> None:
     """Check the stacks (every stacks/*/cdk.tf.json, or one): exit 0 clean, 1 unsuppressed
     errors, 2 bad input."""
@@ -36,12 +39,18 @@ def validate_cmd(
     from trainstack.validate import validate_directory
     from trainstack.validate.report import FORMATS
 
+    if (checkov or terraform) and not quiet:  # checkov alone takes 5-7 s
+        output.note("validating" + " with checkov" * checkov + " and terraform" * terraform
+                    + " ...")
     report = validate_directory(directory, pack.value, load_facts(), checkov=checkov,
                                 terraform=terraform)
     text = FORMATS[format.value](report)
     if output_file is not None:
         output.write_file(output_file, text)
-        output.note(report_summary_line(report) + f"; report: {output_file}")
+        if not quiet:
+            output.note(report_summary_line(report) + f"; report: {output_file}")
+    elif quiet:
+        pass
     elif format.value == "table":
         output.validation_table(report)
     else:

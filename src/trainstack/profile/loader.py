@@ -46,8 +46,9 @@ def load_profile_document(path: str | Path) -> ProfileDocument:
     """Like load_profile, keeping the line of every field for later messages."""
     path = Path(path)
     text = read_text(path, limit=PROFILE_MAX_BYTES, what="profile", error=ProfileError)
-    profile, lines = _parse(text, str(path))
-    return ProfileDocument(str(path), profile, lines)
+    name = "<stdin>" if str(path) == "-" else str(path)
+    profile, lines = _parse(text, name)
+    return ProfileDocument(name, profile, lines)
 
 
 def parse_profile(text: str, filename: str = "<profile>") -> WorkloadProfile:
