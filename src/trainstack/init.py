@@ -83,7 +83,21 @@ def profile_text(answers: dict[str, str], schema: str) -> str:
     for section, lines in sections.items():
         out += [f"{section}:", *(f"  {line}" for line in lines)]
     out += ["team:", "  prefers: [python-sdk]"]
+    out += [f"accept: [{', '.join(accepted(answers))}]  # reasoned acceptances: "
+            "docs/validation.md"]
     return "\n".join(out) + "\n"
+
+
+def accepted(answers: dict[str, str]) -> list[str]:
+    """The acceptance presets that fit the answers (trainstack/acceptances.py): a public
+    profile accepts being public, and outside prod a Basic registry."""
+    from trainstack.acceptances import PRESETS
+
+    network = answers.get("constraints.network") or "public"
+    environment = answers.get("environment") or "dev"
+    return [name for name, p in PRESETS.items()
+            if (p.network is None or p.network == network)
+            and p.not_environment != environment]
 
 
 def _scalar(field: str, value: str) -> str:

@@ -305,12 +305,18 @@ class StackBuilder:
             elements=tuple(self.elements),
             backend=backend_for(self.profile.name, self.profile.environment, self.settings),
             outputs=self.outputs,
-            metadata=stack_metadata(self.profile, self.selection),
+            metadata=stack_metadata(self.profile, self.selection, [
+                (e.terraform_type, e.local_name) for e in self.elements if not e.is_data]),
         )
 
 
-def stack_metadata(profile: WorkloadProfile, selection: Selection) -> dict:
-    """What validation needs from the profile and selection, carried in the JSON."""
+def stack_metadata(profile: WorkloadProfile, selection: Selection,
+                   resources: list[tuple[str, str]] = ()) -> dict:  # type: ignore[assignment]
+    """What validation needs from the profile and selection, carried in the JSON: the
+    suppressions are the profile's own, then those of the presets it accepts, for the
+    stack's ``resources`` ((type, local name) pairs)."""
+    from trainstack import acceptances
+
     return {
         "profile": profile.name,
         "environment": profile.environment,
@@ -320,5 +326,6 @@ def stack_metadata(profile: WorkloadProfile, selection: Selection) -> dict:
         "estimated_monthly_usd": selection.estimated_monthly_usd,
         # "none", not null: the engine drops nulls, and a missing field must stay a finding
         "monthly_budget_usd": profile.constraints.monthly_budget_usd or "none",
-        "suppressions": [s.model_dump(exclude_none=True) for s in profile.suppressions],
+        "suppressions": [s.model_dump(exclude_none=True) for s in profile.suppressions]
+        + acceptances.suppressions(list(profile.accept), list(resources)),
     }

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic_core import PydanticCustomError
 
 from trainstack import arm
+from trainstack.acceptances import PRESETS
 from trainstack.limits import (
     EMAIL_MAX_CHARS,
     FREE_TEXT_MAX_CHARS,
@@ -311,6 +312,9 @@ class Suppression(_Section):
         REASON_MAX_CHARS, min_length=10, description="Why the finding is accepted.")
 
 
+AcceptName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+
+
 class WorkloadProfile(_Section):
     """A workload described once, in the six steps of building a model."""
 
@@ -333,6 +337,22 @@ class WorkloadProfile(_Section):
     monitor: Monitor = Field(default_factory=Monitor)
     overrides: Overrides = Field(default_factory=Overrides)
     suppressions: list[Suppression] = Field(default_factory=list, max_length=SUPPRESSIONS_MAX)
+    accept: list[AcceptName] = Field(
+        default_factory=list, max_length=len(PRESETS),
+        description="Named, reasoned acceptances of validation findings (trainstack/"
+                    "acceptances.py, docs/validation.md): public-network, "
+                    "platform-managed-keys, azure-ml-defaults, single-region, no-queues, "
+                    "basic-registry, spark-only-synapse.")
+
+    @model_validator(mode="after")
+    def _accepted_presets_fit(self) -> WorkloadProfile:
+        for name in self.accept:
+            preset = PRESETS[name]
+            if preset.network and self.constraints.network != preset.network:
+                raise ValueError(f"accept: {name} fits network: {preset.network} profiles only")
+            if preset.not_environment == self.environment:
+                raise ValueError(f"accept: {name} does not fit environment: {self.environment}")
+        return self
 
     @property
     def target_region(self) -> str:
