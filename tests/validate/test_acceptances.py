@@ -88,3 +88,42 @@ def test_a_preset_fits_only_the_profiles_it_names(write_profile):
     typo = write_profile(MINIMAL + "accept: [public-netwrk]\n")
     with pytest.raises(ProfileError, match="did you mean 'public-network'"):
         load_profile_document(typo)
+
+
+def test_a_suppression_that_matches_nothing_is_reported_and_an_error_when_strict(
+        tmp_path, capsys):
+    import json
+
+    from conftest import ROOT
+
+    stack = json.loads((ROOT / "tests" / "golden" / "stacks" / "churn" / "cdk.tf.json")
+                       .read_text())
+    stack["//"]["trainstack"]["suppressions"].append(
+        {"rule": "TS-SEC-007", "resource": "azurerm_storage_account.storage",
+         "reason": "left over from a stack that was fixed"})
+    folder = tmp_path / "out" / "stacks" / "churn"
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text(json.dumps(stack))
+    assert run(["validate", str(tmp_path / "out"), "--format", "json"]) == 0
+    [stale] = [f for f in json.loads(capsys.readouterr().out)["findings"]
+               if f["rule"] == "TS-META-005"]
+    assert stale["level"] == "warning" and stale["message"] == (
+        "the suppression of TS-SEC-007 on azurerm_storage_account.storage matches no "
+        "finding: remove it, or it will hide the next one")
+    assert run(["validate", str(tmp_path / "out"), "--pack", "strict"]) == 1
+    capsys.readouterr()
+
+
+@pytest.mark.node
+def test_presets_suppressions_are_not_judged_when_their_check_does_not_fire(tmp_path,
+                                                                            capsys):
+    path = tmp_path / "p.yaml"
+    path.write_text(profile_text(PUBLIC_AML, name="presets"))
+    assert run(["synth", str(path), "--out", str(tmp_path / "out"), "-q"]) == 0
+    assert run(["validate", str(tmp_path / "out"), "--pack", "strict", "--format",
+                "json"]) == 0
+    import json
+
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert not [f for f in findings if f["rule"] == "TS-META-005"]
+    assert any(f["suppressed"] and f["reason"].startswith(PREFIX) for f in findings)

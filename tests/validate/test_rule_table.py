@@ -353,6 +353,10 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
      [no_suppressions, meta("suppressions", [{"rule": "TS-META-001", "reason": "x"}])],
      {("TS-META-003", ""): E, ("TS-SEC-001", WORKSPACE): W}),
     ("hcl-file-beside", "churn", [], {("TS-META-004", ""): E}),  # main.tf written below
+    ("suppression-of-no-such-rule", "churn",
+     [lambda doc: doc["//"]["trainstack"]["suppressions"].append(
+         {"rule": "TS-SEC-999", "reason": "a rule that was never written"})],
+     {("TS-META-005", ""): W}),
     # -- deployability (trainstack/arm.py has each fact's source) -------------------------
     ("registration-missing", "churn",
      [provider("resource_providers_to_register", without("Microsoft.KeyVault"))],

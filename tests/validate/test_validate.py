@@ -202,6 +202,8 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-META-002": ("fraud-private", _meta("network", "internet"), ""),
     "TS-META-003": ("churn", _meta("suppressions", [{"rule": "TS-SEC-001", "reason": "ok"}]),
                     ""),
+    "TS-META-005": ("churn", _meta("suppressions", [
+        {"rule": "TS-SEC-999", "reason": "a rule that was never written"}]), ""),
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from trainstack.catalog.facts import Facts
 from trainstack.validate.engine import load_stacks, pack_named, validate
-from trainstack.validate.model import Report
+from trainstack.validate.model import Finding, Report
 
 
 def validate_directory(directory: Path, pack: str, facts: Facts, *, checkov: bool = False,
@@ -26,5 +26,34 @@ def validate_directory(directory: Path, pack: str, facts: Facts, *, checkov: boo
 
         for stack in report.stacks:
             report.findings += run_terraform(stack, report.notes)
+    report.findings += _unmatched_suppressions(report, chosen, checkov=checkov)
     report.findings.sort(key=lambda f: (f.stack, f.resource, f.rule, f.message))
     return report
+
+
+def _unmatched_suppressions(report: Report, pack, *, checkov: bool) -> list[Finding]:  # noqa: ANN001
+    """TS-META-005 for each hand-written suppression that accepted no finding of this run
+    (a checkov id only when checkov ran; presets' suppressions are never reported: a preset
+    covers checks that may not fire on every stack)."""
+    from trainstack.acceptances import PREFIX
+
+    rule_id = "TS-META-005"
+    if rule_id not in pack.rules:
+        return []
+    out = []
+    for stack in report.stacks:
+        accepted = {(f.rule, f.resource) for f in report.findings
+                    if f.stack == stack.name and f.suppressed}
+        for s in stack.meta.suppressions:
+            if s.reason.startswith(PREFIX) or (s.rule.startswith("CKV") and not checkov):
+                continue
+            if s.rule.startswith("TS-") and s.rule not in report.rules:
+                continue  # the rule's own check names it
+            if any(rule == s.rule and (s.resource is None or res == s.resource)
+                   for rule, res in accepted):
+                continue
+            where = f" on {s.resource}" if s.resource else ""
+            out.append(Finding(rule=rule_id, level=pack.level(rule_id), stack=stack.name,
+                               resource="", message=f"the suppression of {s.rule}{where} "
+                               "matches no finding: remove it, or it will hide the next one"))
+    return out

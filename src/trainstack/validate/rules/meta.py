@@ -43,3 +43,16 @@ def _unread_files(ctx: RuleContext) -> Iterator[tuple[str, str]]:
     for name in ctx.stack.unread:
         yield "", (f"{name} is HCL, which validation does not read, and terraform applies it "
                    "with the stack; write it as .tf.json or move it out of the folder")
+
+
+@stack_rule("TS-META-005", "Every suppression names a rule that exists and matches a finding",
+            "a suppression of a rule that does not exist (a typo) accepts nothing, and one "
+            "that matches no finding is left over from a fixed stack: either would hide the "
+            "next real finding of that rule behind a reason written for another", "warning")
+def _suppressions_that_accept_nothing(ctx: RuleContext) -> Iterator[tuple[str, str]]:
+    from trainstack.validate.rules import RULES
+
+    for s in ctx.stack.meta.suppressions:
+        if s.rule.startswith("TS-") and s.rule not in RULES:
+            yield "", (f"the suppression of {s.rule} names no trainstack rule "
+                       "(docs/validation.md lists them): correct it or remove it")
