@@ -59,23 +59,23 @@ PRESETS: dict[str, Preset] = {
          ("CKV_AZURE_240", ("azurerm_synapse_workspace",), _KEYS))),
     "azure-ml-defaults": Preset(
         "what Azure ML needs of its storage and registry",
-        (("CKV2_AZURE_40", STORAGE, "Azure ML datastores and the studio still read the "
-          "workspace storage with its account key"),
-         ("CKV_AZURE_163", REGISTRY, "image scanning comes from Microsoft Defender for "
-          "Containers, enabled per subscription outside this stack"),
-         ("CKV_AZURE_164", REGISTRY, "content trust needs signed images; Azure ML builds and "
-          "pulls its own unsigned environment images"),
-         ("CKV_AZURE_166", REGISTRY, "quarantine would block Azure ML from pulling the "
-          "environment images it just built"))),
+        (("CKV2_AZURE_40", STORAGE, ("Azure ML datastores and the studio still read the "
+          "workspace storage with its account key")),
+         ("CKV_AZURE_163", REGISTRY, ("image scanning comes from Microsoft Defender for "
+          "Containers, enabled per subscription outside this stack")),
+         ("CKV_AZURE_164", REGISTRY, ("content trust needs signed images; Azure ML builds and "
+          "pulls its own unsigned environment images")),
+         ("CKV_AZURE_166", REGISTRY, ("quarantine would block Azure ML from pulling the "
+          "environment images it just built")))),
     "single-region": Preset(
         "one region: training data is reproducible from its source",
-        (("CKV_AZURE_206", STORAGE, "LRS/ZRS on purpose: training data is reproducible from "
-          "its source, geo-replication would double storage cost"),
+        (("CKV_AZURE_206", STORAGE, ("LRS/ZRS on purpose: training data is reproducible from "
+          "its source, geo-replication would double storage cost")),
          ("CKV_AZURE_165", REGISTRY, "single-region workload: no geo-replication needed"))),
     "no-queues": Preset(
         "the storage accounts hold blobs and files, no queues",
-        (("CKV_AZURE_33", STORAGE, "no queues are used in this account (and azurerm 5 moved "
-          "queue logging to a separate resource)"),)),
+        (("CKV_AZURE_33", STORAGE, ("no queues are used in this account (and azurerm 5 moved "
+          "queue logging to a separate resource)")),)),
     "basic-registry": Preset(
         "a dev/test workload's images live in a Basic registry",
         (("CKV_AZURE_167", REGISTRY, _PREMIUM), ("CKV_AZURE_233", REGISTRY, _PREMIUM),
@@ -83,13 +83,13 @@ PRESETS: dict[str, Preset] = {
         not_environment="prod"),
     "spark-only-synapse": Preset(
         "the Synapse workspace runs Spark only: no dedicated SQL pool, a lake without keys",
-        (("CKV2_AZURE_53", ("azurerm_synapse_workspace",), "SQL auditing: this workload uses "
-          "no dedicated SQL pool, only Spark"),
-         ("CKV_AZURE_242", ("azurerm_synapse_spark_pool",), "isolated compute exists only for "
-          "XXXLarge nodes in a few regions; the pool's size is chosen for the data"),
-         ("CKV2_AZURE_21", ("azurerm_storage_container",), "checkov accepts read logging only "
+        (("CKV2_AZURE_53", ("azurerm_synapse_workspace",), ("SQL auditing: this workload uses "
+          "no dedicated SQL pool, only Spark")),
+         ("CKV_AZURE_242", ("azurerm_synapse_spark_pool",), ("isolated compute exists only for "
+          "XXXLarge nodes in a few regions; the pool's size is chosen for the data")),
+         ("CKV2_AZURE_21", ("azurerm_storage_container",), ("checkov accepts read logging only "
           "through storage insights, which needs the account's shared key; keys are off on "
-          "this lake (identities only)"))),
+          "this lake (identities only)")))),
 }
 
 PREFIX = "accepted by preset"
