@@ -131,3 +131,18 @@ def test_quiet_select_and_validate_print_nothing_and_keep_their_exit_codes(tmp_p
     assert run(["validate", str(stack), "-q"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_reports_are_written_with_the_users_umask(tmp_path, capsys):
+    import os
+    import stat
+
+    stack = tmp_path / "churn"
+    shutil.copytree(GOLDEN / "churn", stack)
+    old = os.umask(0o022)
+    try:
+        assert run(["validate", str(stack), "--format", "sarif", "--output",
+                    str(tmp_path / "r.sarif")]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.sarif").stat().st_mode) == 0o644  # not 0600
