@@ -67,32 +67,89 @@ def _compute_labels(selection: Selection) -> dict[str, str]:
                            f"${c.hourly_usd:.4f}/h" for c in selection.compute}
 
 
-def mermaid(selection: Selection, view: dict) -> str:
-    """The flowchart of one stack (``view``: preflight.stack_view of its spec)."""
+def graph(selection: Selection, view: dict) -> tuple[dict[str, list[tuple[str, list[str]]]],
+                                                      list[tuple[str, str, str]]]:
+    """The nodes by group ({group: [(node id, label lines)]}) and the edges ((from, to, role
+    label or "")) of one stack (``view``: preflight.stack_view of its spec)."""
     resources = view.get("resource") or {}
     compute = _compute_labels(selection)
-    groups: dict[str, list[str]] = {}
-    edges: list[str] = []
+    groups: dict[str, list[tuple[str, list[str]]]] = {}
+    edges: set[tuple[str, str, str]] = set()
     for kind, items in sorted(resources.items()):
         for local, body in sorted(items.items()):
             if kind in _SKIP:
                 continue
             name = str(body.get("name", local))
             extra = next((text for key, text in compute.items() if kind.endswith(key)), "")
-            label = _label(f"{kind.removeprefix('azurerm_')}: {name}") + \
-                (f"<br/>{_label(extra)}" if extra else "")
+            lines = [printable(f"{kind.removeprefix('azurerm_')}: {name}")]
+            lines += [printable(extra)] if extra else []
             node = _node(kind, local)
-            groups.setdefault(_group(kind), []).append(f'    {node}["{label}"]')
+            groups.setdefault(_group(kind), []).append((node, lines))
             for ref_kind, ref_local in sorted(set(_refs(body))):
                 if ref_kind not in _SKIP and ref_kind in resources:
-                    edges.append(f"  {node} --> {_node(ref_kind, ref_local)}")
-    for local, body in sorted((resources.get("azurerm_role_assignment") or {}).items()):
+                    edges.add((node, _node(ref_kind, ref_local), ""))
+    for _, body in sorted((resources.get("azurerm_role_assignment") or {}).items()):
         who, where = _refs(body.get("principal_id")), _refs(body.get("scope"))
         if who and where and who[0][0] in resources and where[0][0] in resources:
-            role = _label(str(body.get("role_definition_name", "role")))
-            edges.append(f'  {_node(*who[0])} -. "{role}" .-> {_node(*where[0])}')
-    lines = ["flowchart LR", f'  %% {_label(selection.profile)}: {selection.service} in '
-                             f'{selection.region}, ${selection.estimated_monthly_usd:,.2f}/month']
-    for group in sorted(groups):
-        lines += [f"  subgraph {group}", *groups[group], "  end"]
-    return "\n".join(lines + sorted(set(edges))) + "\n"
+            edges.add((_node(*who[0]), _node(*where[0]),
+                       printable(str(body.get("role_definition_name", "role")))))
+    return {g: groups[g] for g in sorted(groups)}, sorted(edges)
+
+
+def _title(selection: Selection) -> str:
+    return (f"{selection.profile}: {selection.service} in {selection.region}, "
+            f"${selection.estimated_monthly_usd:,.2f}/month")
+
+
+def mermaid(selection: Selection, view: dict) -> str:
+    """The flowchart of one stack, as Mermaid text."""
+    groups, edges = graph(selection, view)
+    lines = ["flowchart LR", f"  %% {_label(_title(selection))}"]
+    for group, nodes in groups.items():
+        lines.append(f"  subgraph {group}")
+        lines += [f'    {node}["' + "<br/>".join(_label(t) for t in text) + '"]'
+                  for node, text in nodes]
+        lines.append("  end")
+    for a, b, role in edges:
+        lines.append(f'  {a} -. "{_label(role)}" .-> {b}' if role else f"  {a} --> {b}")
+    return "\n".join(lines) + "\n"
+
+
+def svg(selection: Selection, view: dict) -> str:
+    """The same chart as a self-contained SVG: a column per group, a box per resource, an
+    arrow per reference, a dashed labelled arrow per role assignment."""
+    from xml.sax.saxutils import escape
+
+    groups, edges = graph(selection, view)
+    col_w, box_w, box_h, gap, top = 330, 300, 46, 16, 60
+    where: dict[str, tuple[int, int]] = {}
+    parts = []
+    for i, (group, nodes) in enumerate(groups.items()):
+        x = 20 + i * col_w
+        height = 40 + len(nodes) * (box_h + gap)
+        parts.append(f'<rect x="{x - 5}" y="{top - 30}" width="{box_w + 10}" height="{height}" '
+                     f'fill="#f6f8fa" stroke="#d0d7de"/><text x="{x}" y="{top - 12}" '
+                     f'font-weight="bold">{escape(group)}</text>')
+        for j, (node, text) in enumerate(nodes):
+            y = top + j * (box_h + gap)
+            where[node] = (x, y)
+            parts.append(f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" '
+                         'fill="white" stroke="#57606a"/>')
+            parts += [f'<text x="{x + 6}" y="{y + 18 + 16 * k}" font-size="11">'
+                      f"{escape(line[:52])}</text>" for k, line in enumerate(text[:2])]
+    for a, b, role in edges:
+        (x1, y1), (x2, y2) = where[a], where[b]
+        dash = ' stroke-dasharray="5,4"' if role else ""
+        parts.append(f'<line x1="{x1 + box_w // 2}" y1="{y1 + box_h // 2}" x2="{x2 + box_w // 2}" '
+                     f'y2="{y2 + box_h // 2}" stroke="#8c959f" marker-end="url(#arrow)"{dash}/>')
+        if role:
+            parts.append(f'<text x="{(x1 + x2 + box_w) // 2}" y="{(y1 + y2 + box_h) // 2 - 4}" '
+                         f'font-size="10" fill="#6e7781">{escape(role)}</text>')
+    width = 40 + max(len(groups), 1) * col_w
+    height = top + 40 + max((len(n) for n in groups.values()), default=0) * (box_h + gap)
+    return ('<svg xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" '
+            'markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+            f'fill="#8c959f"/></marker></defs><text x="20" y="20" font-weight="bold">'
+            f"{escape(_title(selection))}</text>" + "".join(parts) + "</svg>\n")

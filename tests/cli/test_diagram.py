@@ -43,3 +43,20 @@ def test_markdown_wraps_it_in_a_mermaid_block(capsys):
     assert run(["diagram", str(ROOT / "profiles" / "churn.yaml"), "--markdown"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("```mermaid\nflowchart LR\n") and text.endswith("```\n")
+
+
+def test_svg_is_well_formed_with_a_box_per_resource(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "d.svg"
+    assert run(["diagram", str(ROOT / "profiles" / "fraud-private.yaml"), "--format", "svg",
+                "--output", str(out)]) == 0
+    root = ET.fromstring(out.read_text())
+    ns = "{http://www.w3.org/2000/svg}"
+    boxes = [r for r in root.iter(f"{ns}rect") if r.get("rx") == "6"]
+    assert run(["diagram", str(ROOT / "profiles" / "fraud-private.yaml")]) == 0
+    nodes = re.findall(r'^    (\S+)\["', capsys.readouterr().out, re.M)
+    assert len(boxes) == len(nodes)
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert "Storage Blob Data Contributor" in texts
+    assert any(t and t.startswith("Standard_E4_v3 x 0-2") for t in texts)

@@ -7,17 +7,27 @@ from typing import Annotated
 
 import typer
 
+from trainstack.choices import DiagramFormat, enum_of
 from trainstack.cli import output
 from trainstack.cli.app import app
+
+DiagramChoice = enum_of("DiagramChoice", DiagramFormat)
+MERMAID = DiagramChoice("mermaid")
 
 
 @app.command("diagram")
 def diagram_cmd(
     profile: Annotated[Path, typer.Argument(help="Workload profile YAML file.")],
+    fmt: Annotated[DiagramChoice, typer.Option(
+        "--format", "-f", help="mermaid (text; GitHub and Azure DevOps draw it) or svg.")
+    ] = MERMAID,
     markdown: Annotated[bool, typer.Option(
-        "--markdown", help="Wrap it in a ```mermaid block, for a Markdown page.")] = False,
+        "--markdown", help="mermaid: wrap it in a ```mermaid block, for a Markdown page.")
+    ] = False,
+    output_file: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write it here (default: stdout).")] = None,
 ) -> None:
-    """The stack's resources, grouped, with their references, roles and compute: Mermaid."""
+    """The stack's resources, grouped, with their references, roles and compute."""
     from trainstack import diagram
     from trainstack.azure.preflight import stack_view
     from trainstack.catalog import load_facts
@@ -26,5 +36,14 @@ def diagram_cmd(
 
     settings = Settings.current()
     [planned] = plan([profile], settings, load_facts())
-    text = diagram.mermaid(planned.selection, stack_view(planned.spec(settings)))
-    output.emit_text(f"```mermaid\n{text}```\n" if markdown else text)
+    view = stack_view(planned.spec(settings))
+    if fmt.value == "svg":
+        text = diagram.svg(planned.selection, view)
+    else:
+        text = diagram.mermaid(planned.selection, view)
+        text = f"```mermaid\n{text}```\n" if markdown else text
+    if output_file is not None:
+        output.write_file(output_file, text)
+        output.note(f"wrote {output_file}")
+    else:
+        output.emit_text(text)
