@@ -133,3 +133,42 @@ def test_a_retired_size_is_listed_only_when_it_would_have_fit():
     near miss there (it was, before: the alternatives named it whatever the requirement)."""
     assert _retired_alternatives(GPU_PROFILE) == ["Standard_NC6s_v3"]
     assert _retired_alternatives(GPU_PROFILE + "  model_size: large\n") == []
+
+
+# -- pinned by the 2026-11-30 full mutation run's survivors -------------------------------------
+
+def test_a_size_a_twentieth_of_a_cent_dearer_is_dearer_not_the_same_price():
+    """0.0001 - 0.00005 is exactly 0.00005 in floats: the first price step that shows at
+    four decimals is 'costs more', not a tie (aml.rank: extra >= 0.00005)."""
+    catalog = catalog_from_rows([
+        vm("Standard_D4s_v3", vcpus=4, mem=16, price=0.00005, low=None),
+        vm("Standard_D8s_v3", vcpus=8, mem=32, price=0.0001, low=None)])
+    s = select(parse("constraints:\n  allow_low_priority: false\n"), with_vms(catalog))
+    assert s.compute[0].size == "Standard_D4s_v3"
+    assert [(a.vm_size, a.rejected_because) for a in s.alternatives] == [
+        ("Standard_D8s_v3", "costs $0.0001/h more than Standard_D4s_v3")]
+
+
+def test_relax_text_counts_runs_of_less_than_a_dollar_exactly():
+    """$1/month over 10 runs is $0.10 a run; 0.3 // 0.1 is 2.0 in floats, yet 3 runs cost
+    $0.30: the correction applies to cheap runs too (budget.relax_text: per_run > 0)."""
+    assert relax_text(1.0, 0.3, 0.0, 10, []).endswith("lower training.runs_per_month to 3")
+
+
+def test_relax_text_counts_a_run_in_cents_as_the_estimate_does():
+    """A run of $52.004 is $52.00 in the estimate (cents), so a $52 budget holds one run."""
+    assert relax_text(520.04, 52.0, 0.0, 10, []).endswith(
+        "lower training.runs_per_month to 1")
+
+
+def test_a_gpu_off_the_training_ladder_is_no_region_to_suggest():
+    """An A10 (24 GiB, not retired) meets the memory but is off the ladder (T4, A100, H100):
+    its region is not offered as one where a fitting size exists (Requirement.shortfall
+    judges the ladder unless told not to)."""
+    catalog = catalog_from_rows([
+        vm("Standard_D4s_v3", vcpus=4, mem=16),
+        vm("Standard_NV36ads_A10_v5", region="northeurope", vcpus=36, mem=440, gpus=1,
+           gpu_model="A10", gpu_mem=24)])
+    with pytest.raises(SelectionError) as caught:
+        select(parse("training:\n  framework: pytorch\n"), with_vms(catalog))
+    assert "northeurope" not in str(caught.value)
