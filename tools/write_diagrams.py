@@ -16,7 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def page() -> str:
     """The Markdown page."""
     from trainstack import diagram
-    from trainstack.azure.preflight import stack_view
     from trainstack.catalog import load_facts
     from trainstack.settings import Settings
     from trainstack.synth import plan
@@ -29,7 +28,7 @@ def page() -> str:
     for path in sorted((ROOT / "profiles").glob("*.yaml")):
         [p] = plan([path], settings, facts)
         parts.append(f"## {p.name}\n\n{p.selection.headline()}\n\n```mermaid\n"
-                     f"{diagram.mermaid(p.selection, stack_view(p.spec(settings)))}```\n")
+                     f"{diagram.mermaid(p.selection, p.spec(settings).view())}```\n")
     return "\n".join(parts)
 
 

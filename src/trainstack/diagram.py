@@ -70,7 +70,7 @@ def _compute_labels(selection: Selection) -> dict[str, str]:
 def graph(selection: Selection, view: dict) -> tuple[dict[str, list[tuple[str, list[str]]]],
                                                       list[tuple[str, str, str]]]:
     """The nodes by group ({group: [(node id, label lines)]}) and the edges ((from, to, role
-    label or "")) of one stack (``view``: preflight.stack_view of its spec)."""
+    label or "")) of one stack (``view``: StackSpec.view() of its spec)."""
     resources = view.get("resource") or {}
     compute = _compute_labels(selection)
     groups: dict[str, list[tuple[str, list[str]]]] = {}

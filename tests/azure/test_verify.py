@@ -20,13 +20,12 @@ FRAUD = ROOT / "profiles" / "fraud-private.yaml"
 
 
 def _deployed_names() -> dict[str, str]:
-    from trainstack.azure.preflight import stack_view
     from trainstack.settings import Settings
     from trainstack.synth import plan
 
     settings = Settings.from_env()
     [p] = plan([FRAUD], settings)
-    res = stack_view(p.spec(settings))["resource"]
+    res = p.spec(settings).view()["resource"]
 
     def name(kind: str) -> str:
         return next(iter(res[kind].values()))["name"]

@@ -183,19 +183,6 @@ def reselect(profile: WorkloadProfile, selection: Selection, facts: Facts,
         return exc.message
 
 
-def stack_view(spec) -> dict:
-    """The parts of a stack preflight reads (its resources' arguments, the azurerm
-    provider's settings), from the spec, without rendering it."""
-    view: dict = {"provider": {}, "resource": {}}
-    for provider in spec.providers:
-        view["provider"][provider.name] = [provider.config]
-    for element in spec.elements:
-        if not element.is_data:
-            view["resource"].setdefault(element.terraform_type, {})[element.local_name] = \
-                element.arguments()
-    return view
-
-
 def run(az: Azure, profile: WorkloadProfile, selection: Selection, stack: dict, facts: Facts,
         *, deployed: bool = False) -> Report:
     """Every check of one profile, and the fallback selection when a compute check fails."""

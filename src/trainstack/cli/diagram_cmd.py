@@ -29,14 +29,13 @@ def diagram_cmd(
 ) -> None:
     """The stack's resources, grouped, with their references, roles and compute."""
     from trainstack import diagram
-    from trainstack.azure.preflight import stack_view
     from trainstack.catalog import load_facts
     from trainstack.settings import Settings
     from trainstack.synth import plan
 
     settings = Settings.current()
     [planned] = plan([profile], settings, load_facts())
-    view = stack_view(planned.spec(settings))
+    view = planned.spec(settings).view()
     if fmt.value == "svg":
         text = diagram.svg(planned.selection, view)
     else:

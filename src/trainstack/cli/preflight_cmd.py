@@ -61,7 +61,7 @@ def run_preflight(profiles: list[Path], subscription: str | None, out: Path) -> 
                              APPLIED_FORMAT)
         deployed = bool(record) and not record.get("destroyed")
         reports.append(preflight.run(az, p.profile, p.selection,
-                                     preflight.stack_view(p.spec(settings)), facts,
+                                     p.spec(settings).view(), facts,
                                      deployed=deployed))
     return reports
 

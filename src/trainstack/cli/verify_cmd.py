@@ -16,7 +16,6 @@ def verify_cmd(profiles: Profiles, subscription: Subscription = None,
     """Read the deployed workspace and computes back and compare them with the selection:
     exit 0 as selected, 1 drift."""
     from trainstack.azure import connect, verify
-    from trainstack.azure.preflight import stack_view
     from trainstack.catalog import load_facts
     from trainstack.settings import Settings
     from trainstack.synth import plan
@@ -24,7 +23,7 @@ def verify_cmd(profiles: Profiles, subscription: Subscription = None,
     settings = Settings.current()
     planned = plan(profiles, settings, load_facts())  # every input error first (exit 2)
     az = connect.connect(subscription)
-    reports = [verify.run(az, p.name, p.selection, stack_view(p.spec(settings)))
+    reports = [verify.run(az, p.name, p.selection, p.spec(settings).view())
                for p in planned]
     if fmt.value == "json":
         output.emit_json([r.to_json() for r in reports])

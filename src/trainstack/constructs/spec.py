@@ -47,3 +47,14 @@ class StackSpec:
     # written to the stack's "//" comment as "trainstack": what validation needs
     # from the profile (region, budget, estimate, suppressions) without the profile
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    def view(self) -> dict:
+        """The resources' arguments and the providers' settings as plain data, in the
+        shape of the stack's JSON (``resource`` and ``provider``), without the engine:
+        what preflight, verify and the diagram read."""
+        out: dict = {"provider": {p.name: [p.config] for p in self.providers}, "resource": {}}
+        for element in self.elements:
+            if not element.is_data:
+                out["resource"].setdefault(element.terraform_type, {})[element.local_name] = \
+                    element.arguments()
+        return out
