@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from trainstack.constructs import engine_json
 from trainstack.errors import SynthError
 
 if TYPE_CHECKING:  # not at run time: `preload` should start before anything heavy loads
@@ -109,44 +110,40 @@ def synth(specs: Iterable[StackSpec], outdir: Path, engine: str = "cdktf") -> No
     """Render the stacks with the engine and write ``outdir/stacks/<name>/cdk.tf.json`` and
     ``outdir/manifest.json``. Each spec is built as its stack is rendered."""
     cdk = load_engine(engine)
-    body_class = _body_class(cdk)
     # stack_traces off: no JS stack trace captured per construct (time, and
     # nothing of it reaches the JSON).
     app = cdk.App(outdir=str(outdir), stack_traces=False)
-    for spec in specs:
-        _render(cdk, app, spec, body_class)
+    bodies = [_render(cdk, app, spec) for spec in specs]
     app.synth()
+    for name, body in bodies:
+        _add_body(outdir / "stacks" / name / "cdk.tf.json", body, open_empty=engine == "cdktf")
 
 
-def _body_class(cdk: ModuleType) -> type:
-    """A TerraformElement whose Terraform fragment is every resource and data source of the
-    stack at once. Each engine call is a round trip to node; a resource written through the
-    CDK core costs one per argument (~130 per stack), this costs two per stack. What the
-    engine would have recorded about the elements (their construct path and id, and which
-    arguments each type sets) is written the same way, so the JSON is the same."""
+def _add_body(path: Path, body: bytes, open_empty: bool) -> None:
+    """Merge a stack's body into the document the engine wrote for it, as the engine merges
+    its elements' fragments and metadata (cdktf lib/terraform-stack.js ``toTerraform``: the
+    body's keys, providers, resources, data sources and outputs, are not among the
+    engine's own, ``//`` and ``terraform``) and write it back in the engine's format.
 
-    class StackBody(cdk.TerraformElement):  # type: ignore[misc, name-defined]
-        def __init__(self, scope: object, fragment: dict, metadata: dict) -> None:
-            super().__init__(scope, "trainstack-body")
-            # kept as compressed JSON text until the engine asks for it at synth (jsii keeps
-            # every object it was handed until the process ends): Python's peak for 1,000
-            # stacks went from 133 to 117 MiB as text, to ~75 compressed (benchmarks/README)
-            self._fragment = zlib.compress(json.dumps(fragment).encode(), 1)
-            self._metadata = metadata
-
-        def to_terraform(self) -> dict:
-            return json.loads(zlib.decompress(self._fragment))
-
-        def to_metadata(self) -> dict:
-            return self._metadata
-
-    return StackBody
+    Handing each body to the engine instead costs a jsii round trip that serialises every
+    value to node and back, ~3 ms per stack, and the engine's node process holds all of them
+    until it writes (benchmarks/README.md, "Many profiles")."""
+    fragment, overrides = json.loads(zlib.decompress(body))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if set(fragment) & set(document):
+        raise SynthError(f"{path}: the engine wrote {sorted(set(fragment) & set(document))}, "
+                         "which the stack body also writes")
+    document.update(fragment)
+    if overrides:
+        document["//"]["metadata"].setdefault("overrides", {}).update(overrides)
+    path.write_text(engine_json.dumps(document, open_empty=open_empty), encoding="utf-8")
 
 
-def _body(spec: StackSpec) -> tuple[dict, dict]:
+def _body(spec: StackSpec) -> tuple[dict, dict[str, list[str]]]:
     """The stack's providers, resources, data sources and outputs as the engine writes them,
-    and the engine's record of the arguments set per type (in element order, as it
-    concatenates them)."""
+    and what the engine records in the stack's metadata as ``overrides`` for elements made
+    through the CDK core: the arguments set per type (in element order, as it concatenates
+    them). Elements are written with the same construct paths and ids the engine gives."""
     from trainstack.constructs.literal import terraform_value as tf
 
     fragment: dict = {}
@@ -168,12 +165,14 @@ def _body(spec: StackSpec) -> tuple[dict, dict]:
     for name, output in sorted(spec.outputs.items()):
         fragment.setdefault("output", {})[name] = {"description": tf(output.description),
                                                    "value": tf(output.value)}
-    return fragment, ({"overrides": overrides} if overrides else {})
+    return fragment, overrides
 
 
-def _render(cdk: ModuleType, app: object, spec: StackSpec, body_class: type) -> None:
+def _render(cdk: ModuleType, app: object, spec: StackSpec) -> tuple[str, bytes]:
     """One stack in a handful of engine calls: the stack, its ``terraform`` settings and
-    ``"//"`` comment as two overrides, the backend, and the body."""
+    ``"//"`` comment as two overrides, and the backend. Returns the stack's name and its
+    body (``_body``), kept zlib-compressed until the engine has written the stack: Python's
+    peak for 1,000 stacks is ~40 MiB lower than with the bodies as JSON text."""
     # Every value given to the engine goes through `literal`: strings are literal
     # unless trainstack wrote them as references (constructs/literal.py).
     from trainstack.constructs.literal import comment_value
@@ -193,4 +192,16 @@ def _render(cdk: ModuleType, app: object, spec: StackSpec, body_class: type) -> 
         cdk.AzurermBackend(stack, **tf(spec.backend.config))
     else:
         cdk.LocalBackend(stack, **tf(spec.backend.config))
-    body_class(stack, *_body(spec))
+    fragment, overrides = _body(spec)
+    return spec.name, zlib.compress(json.dumps([_as_sent(fragment), overrides]).encode(), 1)
+
+
+def _as_sent(value: object) -> object:
+    """``value`` as it would reach the engine through jsii, which passes no ``null``: a key
+    whose value is None is left out, and so is a None in a list (what the engine wrote when
+    it was given the bodies; tests/constructs/test_engine_json.py)."""
+    if isinstance(value, dict):
+        return {key: _as_sent(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_as_sent(item) for item in value if item is not None]
+    return value
