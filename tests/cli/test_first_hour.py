@@ -20,6 +20,27 @@ def test_dash_h_is_help(argv, capsys):
     assert "Usage: trainstack" in capsys.readouterr().out
 
 
+COMMANDS = [["synth"], ["select"], ["validate"], ["plan"], ["deploy"], ["destroy"], ["status"],
+            ["outputs"], ["preflight"], ["verify"], ["report"], ["diagram"], ["init"], ["schema"],
+            ["catalog", "list"], ["catalog", "refresh"], ["state", "bootstrap"], []]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "trainstack")
+def test_help_shows_types_in_the_usual_shape(command, capsys):
+    assert run([*command, "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "Usage: trainstack" in text
+    assert "<list[" not in text  # typer 0.29 wrote a list of paths as <list[Path]>
+    assert "<bool>" not in text  # and a flag as taking a <bool>
+
+
+def test_a_list_shows_as_its_element_type_repeated(capsys):
+    assert run(["synth", "--help"]) == 0
+    assert "<path>..." in capsys.readouterr().out
+    assert run(["catalog", "refresh", "--help"]) == 0
+    assert "<str>..." in capsys.readouterr().out
+
+
 def test_the_checkov_extra_is_named_in_full(capsys):
     assert run(["validate", "--help"]) == 0
     assert "'trainstack[checkov]'" in capsys.readouterr().out  # rich took [checkov] as markup

@@ -22,7 +22,7 @@ from trainstack.cli import (  # noqa: F401 - each module registers its command o
     validate_cmd,
     verify_cmd,
 )
-from trainstack.cli.app import app
+from trainstack.cli.app import command
 from trainstack.errors import TrainstackError
 
 INTERNAL_ERROR = 3  # a bug in trainstack, never "findings" (1) nor "bad input" (2)
@@ -33,7 +33,7 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (see entry.py for the process)."""
     try:
         # standalone mode: usage errors print their message and exit 2
-        app(args=argv, prog_name="trainstack")
+        command()(args=argv, prog_name="trainstack")
     except TrainstackError as exc:
         output.error(*exc.lines)
         return exc.exit_code
