@@ -17,7 +17,7 @@ PackName = Literal["baseline", "strict"]
 ReportFormat = Literal["table", "json", "sarif", "junit"]
 OutputFormat = Literal["json", "table"]
 PageFormat = Literal["markdown", "html"]
-DiagramFormat = Literal["mermaid", "svg"]
+DiagramFormat = Literal["mermaid", "svg", "png"]
 
 
 def enum_of(name: str, literal: object) -> type[Enum]:

@@ -12,7 +12,10 @@ most Markdown viewers render Mermaid in a ```mermaid block.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
+from trainstack.errors import TrainstackError
 from trainstack.select import Selection
 from trainstack.text import printable
 
@@ -115,41 +118,129 @@ def mermaid(selection: Selection, view: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def svg(selection: Selection, view: dict) -> str:
-    """The same chart as a self-contained SVG: a column per group, a box per resource, an
-    arrow per reference, a dashed labelled arrow per role assignment."""
-    from xml.sax.saxutils import escape
+@dataclass(frozen=True)
+class Layout:
+    """Where everything of the chart goes: a column per group, a box per resource (its first
+    two label lines), a line per reference, dashed and labelled for a role assignment."""
 
+    width: int
+    height: int
+    title: str
+    groups: list[tuple[int, int, int, int, str]]  # x, y, width, height, name
+    boxes: list[tuple[int, int, list[str]]]  # x, y, lines
+    edges: list[tuple[int, int, int, int, str]]  # from centre x, y, to centre x, y, role
+
+
+BOX_W, BOX_H = 300, 46
+
+
+def layout(selection: Selection, view: dict) -> Layout:
+    """The chart of one stack laid out, for the SVG and PNG renderers alike."""
     groups, edges = graph(selection, view)
-    col_w, box_w, box_h, gap, top = 330, 300, 46, 16, 60
+    col_w, gap, top = 330, 16, 60
     where: dict[str, tuple[int, int]] = {}
-    parts = []
+    frames, boxes = [], []
     for i, (group, nodes) in enumerate(groups.items()):
         x = 20 + i * col_w
-        height = 40 + len(nodes) * (box_h + gap)
-        parts.append(f'<rect x="{x - 5}" y="{top - 30}" width="{box_w + 10}" height="{height}" '
-                     f'fill="#f6f8fa" stroke="#d0d7de"/><text x="{x}" y="{top - 12}" '
-                     f'font-weight="bold">{escape(group)}</text>')
+        frames.append((x - 5, top - 30, BOX_W + 10, 40 + len(nodes) * (BOX_H + gap), group))
         for j, (node, text) in enumerate(nodes):
-            y = top + j * (box_h + gap)
-            where[node] = (x, y)
-            parts.append(f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" '
-                         'fill="white" stroke="#57606a"/>')
-            parts += [f'<text x="{x + 6}" y="{y + 18 + 16 * k}" font-size="11">'
-                      f"{escape(line[:52])}</text>" for k, line in enumerate(text[:2])]
-    for a, b, role in edges:
-        (x1, y1), (x2, y2) = where[a], where[b]
+            where[node] = (x, top + j * (BOX_H + gap))
+            boxes.append((*where[node], [line[:52] for line in text[:2]]))
+    lines = [(where[a][0] + BOX_W // 2, where[a][1] + BOX_H // 2,
+              where[b][0] + BOX_W // 2, where[b][1] + BOX_H // 2, role) for a, b, role in edges]
+    return Layout(width=40 + max(len(groups), 1) * col_w,
+                  height=top + 40 + max((len(n) for n in groups.values()), default=0) * (BOX_H + gap),
+                  title=_title(selection), groups=frames, boxes=boxes, edges=lines)
+
+
+def svg(selection: Selection, view: dict) -> str:
+    """The chart as a self-contained SVG."""
+    from xml.sax.saxutils import escape
+
+    chart = layout(selection, view)
+    parts = []
+    for x, y, w, h, name in chart.groups:
+        parts.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#f6f8fa" '
+                     f'stroke="#d0d7de"/><text x="{x + 5}" y="{y + 18}" font-weight="bold">'
+                     f"{escape(name)}</text>")
+    for x, y, text in chart.boxes:
+        parts.append(f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" '
+                     'fill="white" stroke="#57606a"/>')
+        parts += [f'<text x="{x + 6}" y="{y + 18 + 16 * k}" font-size="11">{escape(line)}</text>'
+                  for k, line in enumerate(text)]
+    for x1, y1, x2, y2, role in chart.edges:
         dash = ' stroke-dasharray="5,4"' if role else ""
-        parts.append(f'<line x1="{x1 + box_w // 2}" y1="{y1 + box_h // 2}" x2="{x2 + box_w // 2}" '
-                     f'y2="{y2 + box_h // 2}" stroke="#8c959f" marker-end="url(#arrow)"{dash}/>')
+        parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#8c959f" '
+                     f'marker-end="url(#arrow)"{dash}/>')
         if role:
-            parts.append(f'<text x="{(x1 + x2 + box_w) // 2}" y="{(y1 + y2 + box_h) // 2 - 4}" '
+            parts.append(f'<text x="{(x1 + x2) // 2}" y="{(y1 + y2) // 2 - 4}" '
                          f'font-size="10" fill="#6e7781">{escape(role)}</text>')
-    width = 40 + max(len(groups), 1) * col_w
-    height = top + 40 + max((len(n) for n in groups.values()), default=0) * (box_h + gap)
+    width, height = chart.width, chart.height
     return ('<svg xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" '
             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" '
             'markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
             f'fill="#8c959f"/></marker></defs><text x="20" y="20" font-weight="bold">'
-            f"{escape(_title(selection))}</text>" + "".join(parts) + "</svg>\n")
+            f"{escape(chart.title)}</text>" + "".join(parts) + "</svg>\n")
+
+
+def png(selection: Selection, view: dict, scale: int = 2) -> bytes:
+    """The chart as a PNG at ``scale`` times the SVG's size (sharp on high-density screens),
+    drawn with Pillow (``pip install 'trainstack[png]'``), byte-identical run to run."""
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError:
+        raise TrainstackError("--format png needs Pillow: pip install 'trainstack[png]' "
+                              "(or use --format svg)") from None
+    import io
+
+    chart = layout(selection, view)
+    image = Image.new("RGB", (chart.width * scale, chart.height * scale), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=11 * scale)
+    bold = ImageFont.load_default(size=13 * scale)
+    draw.text((20 * scale, 20 * scale), chart.title, fill="black", font=bold, anchor="ls")
+    for x, y, w, h, name in chart.groups:
+        draw.rectangle(_box(x, y, w, h, scale), fill="#f6f8fa", outline="#d0d7de", width=scale)
+        draw.text(((x + 5) * scale, (y + 18) * scale), name, fill="black", font=bold,
+                  anchor="ls")
+    for x, y, text in chart.boxes:
+        draw.rounded_rectangle(_box(x, y, BOX_W, BOX_H, scale), radius=6 * scale, fill="white",
+                               outline="#57606a", width=scale)
+        for k, line in enumerate(text):
+            draw.text(((x + 6) * scale, (y + 18 + 16 * k) * scale), line, fill="black",
+                      font=font, anchor="ls")
+    for x1, y1, x2, y2, role in chart.edges:
+        _arrow(draw, [v * scale for v in (x1, y1, x2, y2)], dashed=bool(role), scale=scale)
+        if role:
+            draw.text((((x1 + x2) // 2) * scale, ((y1 + y2) // 2 - 4) * scale), role,
+                      fill="#6e7781", font=font, anchor="ls")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _box(x: int, y: int, w: int, h: int, scale: int) -> tuple[int, int, int, int]:
+    return x * scale, y * scale, (x + w) * scale, (y + h) * scale
+
+
+def _arrow(draw: Any, points: list[int], *, dashed: bool, scale: int) -> None:
+    """A line with an arrowhead at its end, in dashes of 5 and gaps of 4 (the SVG's)."""
+    import math
+
+    x1, y1, x2, y2 = points
+    length = math.hypot(x2 - x1, y2 - y1)
+    if length == 0:
+        return
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    dash, gap = (5 * scale, 4 * scale) if dashed else (length, 0)
+    start = 0.0
+    while start < length:
+        end = min(start + dash, length)
+        draw.line([(x1 + ux * start, y1 + uy * start), (x1 + ux * end, y1 + uy * end)],
+                  fill="#8c959f", width=scale)
+        start = end + gap
+    head = 6 * scale
+    draw.polygon([(x2, y2), (x2 - ux * head - uy * head / 2, y2 - uy * head + ux * head / 2),
+                  (x2 - ux * head + uy * head / 2, y2 - uy * head - ux * head / 2)],
+                 fill="#8c959f")

@@ -19,7 +19,9 @@ MERMAID = DiagramChoice("mermaid")
 def diagram_cmd(
     profile: Annotated[Path, typer.Argument(help="Workload profile YAML file.")],
     fmt: Annotated[DiagramChoice, typer.Option(
-        "--format", "-f", help="mermaid (text; GitHub and Azure DevOps draw it) or svg.")
+        "--format", "-f",
+        help="mermaid (text; GitHub and Azure DevOps draw it), svg, or png "
+             "(pip install 'trainstack[png]').")
     ] = MERMAID,
     markdown: Annotated[bool, typer.Option(
         "--markdown", help="mermaid: wrap it in a ```mermaid block, for a Markdown page.")
@@ -36,6 +38,9 @@ def diagram_cmd(
     settings = Settings.current()
     [planned] = plan([profile], settings, load_facts())
     view = planned.spec(settings).view()
+    if fmt.value == "png":
+        _write_png(diagram.png(planned.selection, view), output_file)
+        return
     if fmt.value == "svg":
         text = diagram.svg(planned.selection, view)
     else:
@@ -46,3 +51,22 @@ def diagram_cmd(
         output.note(f"wrote {output_file}")
     else:
         output.emit_text(text)
+
+
+def _write_png(data: bytes, output_file: Path | None) -> None:
+    """To the file, or to stdout when it is not a terminal (a PNG would garble one)."""
+    import sys
+
+    from trainstack.atomic import write_atomic
+    from trainstack.errors import TrainstackError
+
+    if output_file is not None:
+        write_atomic(output_file, data, what="diagram")
+        output.note(f"wrote {output_file}")
+    elif sys.stdout.isatty():
+        raise TrainstackError("a PNG is not for a terminal: give --output FILE, or redirect "
+                              "stdout to a file")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
