@@ -48,6 +48,9 @@ PRESETS: dict[str, Preset] = {
          ("CKV_AZURE_139", REGISTRY, _PUBLIC),
          ("CKV_AZURE_157", ("azurerm_synapse_workspace",), _PUBLIC),
          ("CKV_AZURE_58", ("azurerm_synapse_workspace",), _PUBLIC),
+         ("CKV2_AZURE_19", ("azurerm_synapse_workspace",), ("public profile: the "
+          "AllowAllWindowsAzureIps firewall rule lets Azure services (Azure ML attaching the "
+          "Spark pool) reach the workspace; set network: private to close it")),
          ("CKV_AZURE_158", ("azurerm_databricks_workspace",), _PUBLIC),
          ("CKV_AZURE_134", ("azurerm_cognitive_account",), _PUBLIC)),
         network="public"),

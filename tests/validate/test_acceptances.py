@@ -127,3 +127,18 @@ def test_presets_suppressions_are_not_judged_when_their_check_does_not_fire(tmp_
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert not [f for f in findings if f["rule"] == "TS-META-005"]
     assert any(f["suppressed"] and f["reason"].startswith(PREFIX) for f in findings)
+
+
+def test_the_bundled_profiles_accept_by_preset_only():
+    """The examples users copy show the preferred way: presets, no hand-written suppression
+    (CI runs them through the gate; .ci/run)."""
+    from conftest import ROOT
+    from trainstack.profile import load_profile
+
+    paths = sorted((ROOT / "profiles").glob("*.yaml")) + sorted(
+        (ROOT / "tests" / "golden" / "profiles").glob("*.yaml"))
+    assert len(paths) == 10
+    for path in paths:
+        profile = load_profile(path)
+        assert profile.accept, path
+        assert profile.suppressions == [], path
