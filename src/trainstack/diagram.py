@@ -26,7 +26,7 @@ _GROUPS = (
     ("ai", ("cognitive",)),
     ("network", ("virtual_network", "subnet", "private_endpoint", "private_dns", "nat_gateway",
                  "public_ip", "network_security_group", "outbound_rule")),
-    ("monitoring", ("log_analytics", "application_insights", "monitor_")),
+    ("monitoring", ("log_analytics", "application_insights", "monitor_", "consumption_budget")),
     ("security", ("key_vault", "management_lock")),
     ("data", ("storage", "container_registry", "synapse_workspace", "datalake")),
     ("workspace", ("machine_learning_workspace", "databricks_workspace", "synapse")),
@@ -93,9 +93,16 @@ def graph(selection: Selection, view: dict) -> tuple[dict[str, list[tuple[str, l
                     edges.add((node, _node(ref_kind, ref_local), ""))
     for _, body in sorted((resources.get("azurerm_role_assignment") or {}).items()):
         who, where = _refs(body.get("principal_id")), _refs(body.get("scope"))
-        if who and where and who[0][0] in resources and where[0][0] in resources:
-            edges.add((_node(*who[0]), _node(*where[0]),
-                       printable(str(body.get("role_definition_name", "role")))))
+        role = printable(str(body.get("role_definition_name", "role")))
+        if not who and where and where[0][0] in resources:  # a principal named by its id
+            principal = str(body.get("principal_id"))
+            node = _node("principal", principal)
+            if node not in {n for n, _ in groups.get("callers", [])}:
+                groups.setdefault("callers", []).append((node, [printable(
+                    f"principal: {principal}")]))
+            edges.add((node, _node(*where[0]), role))
+        elif who and where and who[0][0] in resources and where[0][0] in resources:
+            edges.add((_node(*who[0]), _node(*where[0]), role))
     return {g: groups[g] for g in sorted(groups)}, sorted(edges)
 
 

@@ -30,6 +30,18 @@ _STEP = rf"(?:\.{_NAME}|\[\s*[0-9]+\s*\]|\[\s*\"[A-Za-z0-9_.-]*\"\s*\])"
 TRAVERSAL = re.compile(rf"^{_NAME}{_STEP}*$")
 # A reference to a resource or data source of the stack: (data.)type.name(.attr...)
 RESOURCE_REFERENCE = re.compile(rf"^(data\.)?({_NAME})\.({_NAME}){_STEP}*$")
+
+# The one other expression trainstack writes, whole, in one place: the first day of the
+# month of the apply, for a consumption budget's start. Azure takes a monthly budget only
+# from the first of the current month (API: "Past start date should be selected within the
+# timegrain period"), so a literal date written at synth time would be refused after that
+# month and would make synth depend on the clock (constructs/monitoring.py).
+FIRST_OF_THIS_MONTH = "formatdate(\"YYYY-MM-'01T00:00:00Z'\", timestamp())"
+# (resource type, argument path) -> the fixed expression trainstack writes there
+FIXED_EXPRESSIONS = {
+    ("azurerm_consumption_budget_resource_group", "time_period.start_date"):
+        FIRST_OF_THIS_MONTH,
+}
 _TRAVERSALS_IN = re.compile(rf"(?<![A-Za-z0-9_.\-\]])(data\.)?({_NAME})\.({_NAME})")
 
 

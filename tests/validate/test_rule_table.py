@@ -43,6 +43,8 @@ ACRPULL = "azurerm_role_assignment.pull"
 FQDN = "azurerm_machine_learning_workspace_network_outbound_rule_fqdn"
 EGRESS = "azurerm_subnet_nat_gateway_association"
 SYN_FIREWALL = "azurerm_synapse_firewall_rule.synapse_azure_services"
+BUDGET = "azurerm_consumption_budget_resource_group.budget"
+FIXED = "${formatdate(\"YYYY-MM-'01T00:00:00Z'\", timestamp())}"  # tftemplate.FIRST_OF_THIS_MONTH
 
 Change = Callable[[dict], None]
 
@@ -310,8 +312,34 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
      [put(CLUSTER, "ssh", {"admin_username": "a",
                            "admin_password": "${azurerm_key_vault.key_vault.id}"})], {}),
     # -- cost ----------------------------------------------------------------------------------
-    ("over-budget", "churn", [meta("monthly_budget_usd", 52.24)], {("TS-COST-001", ""): E}),
-    ("exactly-the-budget", "churn", [meta("monthly_budget_usd", 52.25)], {}),
+    ("over-budget", "churn", [meta("monthly_budget_usd", 52.24), put(BUDGET, "amount", 52.24)],
+     {("TS-COST-001", ""): E}),
+    ("exactly-the-budget", "churn", [meta("monthly_budget_usd", 52.25),
+                                     put(BUDGET, "amount", 52.25)], {}),
+    ("budget-start-as-a-list-of-one", "churn",
+     [put(BUDGET, "time_period", [{"start_date": FIXED}])], {}),
+    ("fixed-expression-elsewhere", "churn", [put(BUDGET, "name", FIXED)],
+     {("TS-SEC-014", BUDGET): E}),
+    ("fixed-expression-on-another-type", "churn", [put(CLUSTER, "description", FIXED)],
+     {("TS-SEC-014", CLUSTER): E}),
+    ("fixed-expression-altered", "churn",
+     [put(BUDGET, "time_period.start_date", "${timestamp()}")], {("TS-SEC-014", BUDGET): E}),
+    ("fixed-expression-inside-text", "churn",
+     [put(BUDGET, "time_period.start_date", f"x{FIXED}")], {("TS-SEC-014", BUDGET): E}),
+    ("budget-not-watched", "churn", [remove(BUDGET)], {("TS-COST-003", ""): W}),
+    ("budget-watches-another-amount", "churn", [put(BUDGET, "amount", 1999.99)],
+     {("TS-COST-003", BUDGET): W}),
+    ("budget-within-a-cent", "churn", [put(BUDGET, "amount", 2000.004)], {}),
+    ("budget-quarterly", "churn", [put(BUDGET, "time_grain", "Quarterly")],
+     {("TS-COST-003", BUDGET): W}),
+    ("budget-monthly-by-default", "churn", [drop(BUDGET, "time_grain")], {}),
+    ("budget-amount-by-expression", "churn",
+     [put(BUDGET, "amount", "${azurerm_resource_group.rg.id}")], {}),
+    ("budget-below-azures-minimum", "churn",
+     [meta("monthly_budget_usd", 0.99), remove(BUDGET)], {("TS-COST-001", ""): E}),
+    ("budget-of-1-is-watched", "churn",
+     [meta("monthly_budget_usd", 1), remove(BUDGET)],
+     {("TS-COST-001", ""): E, ("TS-COST-003", ""): W}),
     ("no-budget", "churn", [meta("monthly_budget_usd", "none")], {}),
     ("cluster-min-1", "churn", [put(CLUSTER, "scale_settings.min_node_count", 1)],
      {("TS-COST-002", CLUSTER): W}),

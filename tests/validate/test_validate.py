@@ -148,6 +148,8 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "TS-COST-002": ("churn", _set("azurerm_machine_learning_compute_cluster.scale_settings."
                                   "min_node_count", 2),
                     "azurerm_machine_learning_compute_cluster.training"),
+    "TS-COST-003": ("churn", _set("azurerm_consumption_budget_resource_group.amount", 20),
+                    "azurerm_consumption_budget_resource_group.budget"),
     "TS-XRES-001": ("churn", _set("azurerm_machine_learning_workspace.key_vault_id",
                                   "${azurerm_key_vault.other.id}"),
                     "azurerm_machine_learning_workspace.workspace"),

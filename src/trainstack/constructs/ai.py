@@ -34,4 +34,24 @@ def add_ai_services(b: StackBuilder, choices: tuple[AiServiceChoice, ...]) -> No
         if b.private:
             b.private_endpoints(account)
         b.diagnostics(f"{local}_diagnostics", name, account)
+        _callers(b, local, account, choice.kind)
         b.output(f"{local}_endpoint", account.ref("endpoint"), f"{choice.kind} endpoint")
+
+
+# The data role a caller needs with keys off (Learn, "Authenticate requests to Azure AI
+# services", Microsoft Entra ID; "Role-based access control for Azure OpenAI"): Cognitive
+# Services User calls any kind; for OpenAI, Cognitive Services OpenAI User is the narrower
+# role that makes inference calls.
+CALLER_ROLES = {"OpenAI": "Cognitive Services OpenAI User"}
+CALLER_ROLE = "Cognitive Services User"
+
+
+def _callers(b: StackBuilder, local: str, account: r.CognitiveAccount, kind: str) -> None:
+    """``deploy.callers`` get the account's data role; principals of any kind (a group, an
+    application), so no principal type: Azure looks each up (common.RoleAssignment)."""
+    role = CALLER_ROLES.get(kind, CALLER_ROLE)
+    for i, caller in enumerate(b.profile.deploy.callers):
+        b.add(r.RoleAssignment(
+            local_name=f"{local}_caller_{i}", scope=account.ref(), role_definition_name=role,
+            principal_id=caller, principal_type=None,
+            description=f"deploy.callers[{i}] calls the {kind} account with Entra ID"))

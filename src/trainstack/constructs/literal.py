@@ -8,7 +8,8 @@ description would make ``terraform plan`` read a file on the CI runner and
 print it.
 
 So the rule is structural, not a filter: a string is an expression only if it
-is a ``Ref``, which only ``resources.ref`` makes (``${type.name.attribute}``);
+is a ``Ref``, which only ``resources.ref`` makes (``${type.name.attribute}``), or a
+``Fixed``, one of the constant expressions in ``tftemplate.FIXED_EXPRESSIONS``;
 every other string, wherever it came from, is escaped into a literal here.
 ``engine.py`` passes every resource argument, provider setting, backend
 setting and output through ``terraform_value``: the one place, so a new
@@ -24,7 +25,7 @@ import math
 from typing import Any
 
 from trainstack.errors import SynthError
-from trainstack.tftemplate import escape, is_stack_reference
+from trainstack.tftemplate import FIXED_EXPRESSIONS, escape, is_stack_reference
 
 # The CDK engine resolves "${TfToken[KEY]}" / "#{TfToken[KEY]}" / "&{TfToken[KEY]}" in any
 # string it is given, escaped or not (cdktf lib/tokens/private/encoding.js), so such text
@@ -44,9 +45,22 @@ class Ref(str):
         return super().__new__(cls, expression)
 
 
+class Fixed(str):
+    """One of the fixed expressions trainstack writes whole (tftemplate.FIXED_EXPRESSIONS),
+    never made from profile text."""
+
+    __slots__ = ()
+
+    def __new__(cls, expression: str) -> Fixed:
+        if expression not in FIXED_EXPRESSIONS.values():
+            raise ValueError(f"not one of trainstack's fixed expressions: {expression!r}")
+        return super().__new__(cls, f"${{{expression}}}")
+
+
 def terraform_value(value: Any) -> Any:
-    """``value`` as Terraform JSON: references as written, every other string literal."""
-    if isinstance(value, Ref):
+    """``value`` as Terraform JSON: references and fixed expressions as written, every other
+    string literal."""
+    if isinstance(value, (Ref, Fixed)):
         return str(value)
     if isinstance(value, str):
         _no_token_markers(value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from trainstack.constructs import ai, aml, databricks, synapse
+from trainstack.constructs import ai, aml, databricks, monitoring, synapse
 from trainstack.constructs.base import StackBuilder
 from trainstack.select.models import AmlCluster, AmlInstance, DatabricksCluster, SynapsePool
 
@@ -50,4 +50,10 @@ def ai_services(b: StackBuilder) -> None:
         ai.add_ai_services(b, b.selection.ai_services)
 
 
-PARTS: tuple[Part, ...] = (training, data_preparation, development, ai_services)
+def cost_monitoring(b: StackBuilder) -> None:
+    """Step 6: the resource group's budget, the profile's monthly budget."""
+    monitoring.add_budget(b)
+
+
+PARTS: tuple[Part, ...] = (training, data_preparation, development, ai_services,
+                           cost_monitoring)

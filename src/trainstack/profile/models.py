@@ -248,6 +248,10 @@ class Constraints(_Section):
         return self
 
 
+OBJECT_ID_PATTERN = rf"^{_GUID}$"
+MAX_CALLERS = 16
+
+
 class Deploy(_Section):
     """Step 5: integrate."""
 
@@ -256,6 +260,18 @@ class Deploy(_Section):
         default=None, ge=0, le=MAX_REQUESTS_PER_MONTH,
         description="Expected calls per month, for usage-priced services."
     )
+    callers: list[Annotated[str, Field(pattern=OBJECT_ID_PATTERN)]] = Field(
+        default_factory=list, max_length=MAX_CALLERS, description=(
+            "Entra object ids (a group, an application's service principal, a managed "
+            "identity, a person) that call the deployed services: each gets the data role "
+            "on every Azure AI services account of the stack (keys are off)."))
+
+    @model_validator(mode="after")
+    def _callers_once(self) -> Deploy:
+        lowered = [c.lower() for c in self.callers]
+        if len(set(lowered)) != len(lowered):
+            raise ValueError("callers: each object id once")
+        return self
 
 
 class Monitor(_Section):

@@ -42,7 +42,7 @@ SUBSCRIPTION = "00000000-0000-0000-0000-00000000f4ce"
 TENANT = "00000000-0000-0000-0000-0000000000aa"
 CLIENT = "00000000-0000-0000-0000-0000000000cc"
 # Registered on every subscription (Learn, "Resource providers for Azure services").
-ALWAYS_REGISTERED = ("Microsoft.Resources", "Microsoft.Authorization")
+ALWAYS_REGISTERED = ("Microsoft.Resources", "Microsoft.Authorization", "Microsoft.Consumption")
 
 
 @dataclass

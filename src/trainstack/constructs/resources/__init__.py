@@ -53,7 +53,12 @@ from trainstack.constructs.resources.databricks import (
     DatabricksCustomParameters,
     DatabricksWorkspace,
 )
-from trainstack.constructs.resources.element import Block, Element, ref
+from trainstack.constructs.resources.element import Block, Element, Lifecycle, ref
+from trainstack.constructs.resources.monitoring import (
+    BudgetNotification,
+    BudgetTimePeriod,
+    ConsumptionBudgetResourceGroup,
+)
 from trainstack.constructs.resources.network import (
     Delegation,
     NatGateway,
@@ -101,10 +106,13 @@ __all__ = [
     "AzureAttributes",
     "BlobProperties",
     "Block",
+    "BudgetNotification",
+    "BudgetTimePeriod",
     "ClientConfig",
     "ClusterAutoscale",
     "CognitiveAccount",
     "CognitiveNetworkAcls",
+    "ConsumptionBudgetResourceGroup",
     "ComputeCluster",
     "ComputeInstance",
     "ContainerRegistry",
@@ -121,6 +129,7 @@ __all__ = [
     "Identity",
     "KeyVault",
     "KeyVaultNetworkAcls",
+    "Lifecycle",
     "LogAnalyticsWorkspace",
     "ManagementLock",
     "MachineLearningSynapseSpark",

@@ -60,6 +60,12 @@ class Block:
         return out
 
 
+class Lifecycle(Block):
+    """The ``lifecycle`` meta-argument: arguments Terraform leaves as they were applied."""
+
+    ignore_changes: tuple[str, ...]
+
+
 class Element(Block):
     """A resource or data source: a Block with a type and a local name."""
 
@@ -69,6 +75,7 @@ class Element(Block):
     local_name: str = dataclasses.field(metadata={"argument": False})
     # addresses (type.name) this element must wait for though it does not reference them
     depends_on: tuple[str, ...] | None = None
+    lifecycle: Lifecycle | None = None
 
     def __init_subclass__(cls, *, terraform_type: str | None = None, data: bool = False,
                           **kwargs: Any) -> None:

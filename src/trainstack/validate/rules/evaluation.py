@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from trainstack.tftemplate import TemplateError, is_stack_reference, parse
+from trainstack.tftemplate import FIXED_EXPRESSIONS, TemplateError, is_stack_reference, parse
 from trainstack.validate.model import Stack
 from trainstack.validate.rules.base import RuleContext, stack_rule
 
@@ -73,13 +73,14 @@ def _short(text: str) -> str:
 @stack_rule("TS-SEC-014", "Strings interpolate nothing but references to the stack's elements",
             "Terraform evaluates ${...} and %{...} in every string of a .tf.json file. "
             "trainstack writes profile text literally ($${, %%{) and interpolates only "
-            "references to the stack's own resources, so a function call (file(), "
+            "references to the stack's own resources (and one fixed expression: a budget "
+            "starts on the first of the month of its apply), so a function call (file(), "
             "templatefile()), a variable, a directive, or an interpolation into a name, tag or "
             "description was put there by hand or by an injection, and can read the CI "
             "runner's files into a plan", "error")
 def _interpolations(ctx: RuleContext) -> Iterator[tuple[str, str]]:
     for address, path, text in _evaluated(ctx.stack):
-        if "{" not in text:
+        if "{" not in text or _fixed(address, path, text):
             continue
         try:
             parts = parse(text)
@@ -96,6 +97,13 @@ def _interpolations(ctx: RuleContext) -> Iterator[tuple[str, str]]:
                     _path_keys(path)):
                 yield address, (f"{path}: interpolates ${{{_short(part.value)}}} into text "
                                 "trainstack writes literally")
+
+
+def _fixed(address: str, path: str, text: str) -> bool:
+    """One of trainstack's fixed expressions, whole, exactly where it writes it
+    (tftemplate.FIXED_EXPRESSIONS; its block written as an object or a list of one)."""
+    expression = FIXED_EXPRESSIONS.get((address.split(".")[0], path.replace("[0].", ".")))
+    return expression is not None and text == f"${{{expression}}}"
 
 
 def _path_keys(path: str) -> set[str]:
