@@ -69,7 +69,11 @@ PRESETS: dict[str, Preset] = {
          ("CKV_AZURE_164", REGISTRY, ("content trust needs signed images; Azure ML builds and "
           "pulls its own unsigned environment images")),
          ("CKV_AZURE_166", REGISTRY, ("quarantine would block Azure ML from pulling the "
-          "environment images it just built")))),
+          "environment images it just built")),
+         ("CKV2_AZURE_21", ("azurerm_storage_container",), ("blob reads are logged by the "
+          "diagnostic setting on the workspace storage's blob service (StorageRead to Log "
+          "Analytics); checkov accepts only storage insights, which reads the account with "
+          "its key")))),
     "single-region": Preset(
         "one region: training data is reproducible from its source",
         (("CKV_AZURE_206", STORAGE, ("LRS/ZRS on purpose: training data is reproducible from "

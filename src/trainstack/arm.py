@@ -61,6 +61,10 @@ NAMESPACES: dict[str, tuple[str, ...]] = {
     "azurerm_machine_learning_synapse_spark": ("Microsoft.MachineLearningServices",),
     "azurerm_machine_learning_workspace_network_outbound_rule_fqdn": (
         "Microsoft.MachineLearningServices",),
+    "azurerm_machine_learning_workspace_network_outbound_rule_private_endpoint": (
+        "Microsoft.MachineLearningServices",),
+    "azurerm_machine_learning_datastore_blobstorage": ("Microsoft.MachineLearningServices",),
+    "azurerm_machine_learning_datastore_datalake_gen2": ("Microsoft.MachineLearningServices",),
     "azurerm_synapse_workspace": ("Microsoft.Synapse",),
     "azurerm_synapse_workspace_aad_admin": ("Microsoft.Synapse",),
     "azurerm_synapse_spark_pool": ("Microsoft.Synapse",),

@@ -5,7 +5,9 @@ it proves and what it cannot). Slow (the provider's own fixed waits: minutes), s
 
 The mirror there holds azurerm 5.2.0; the stacks pin ~> 5.10.0, so the run sets
 TRAINSTACK_AZURERM_VERSION, the setting a user with such a mirror sets (docs/guide.md).
-vision-defects uses only azurerm resources, which the stand-in serves.
+vision-defects uses only azurerm resources, which the stand-in serves. Its training data is
+given as an existing container (data.location), in an account the test first puts into the
+stand-in: the provider reads that account when it registers the datastore.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from conftest import ROOT
 
 SHARED_TF = ROOT.parent / "shared" / "terraform"
 EXE = shutil.which("trainstack", path=str(Path(sys.executable).parent)) or "trainstack"
-PROFILE = ROOT / "profiles" / "vision-defects.yaml"
+BUNDLED = ROOT / "profiles" / "vision-defects.yaml"
+DATA_ACCOUNT = ("/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-data/"
+                "providers/Microsoft.Storage/storageAccounts/stvisiondata01")
 
 pytestmark = [
     pytest.mark.slow, pytest.mark.node,
@@ -54,7 +58,31 @@ def azure(tmp_path):
                        timeout=60)
 
 
+def _with_existing_data(tmp_path: Path, env: dict) -> Path:
+    """The bundled profile with its data in an existing container, and that account in the
+    stand-in (as it would be in Azure)."""
+    import ssl
+    import urllib.request
+
+    port = env["ARM_METADATA_HOSTNAME"].rsplit(":", 1)[1]
+    request = urllib.request.Request(
+        f"https://127.0.0.1:{port}{DATA_ACCOUNT}?api-version=2023-05-01", method="PUT",
+        data=json.dumps({"location": "eastus2", "kind": "StorageV2",
+                         "sku": {"name": "Standard_LRS"}, "properties": {}}).encode(),
+        headers={"Content-Type": "application/json"})
+    context = ssl.create_default_context(cafile=env["SSL_CERT_FILE"])
+    with urllib.request.urlopen(request, context=context, timeout=30) as answer:
+        assert answer.status == 200
+    profile = tmp_path / "vision-defects.yaml"
+    profile.write_text(BUNDLED.read_text().replace("data:\n", (
+        f"data:\n  location:\n    storage_account_id: {DATA_ACCOUNT}\n"
+        "    container: images\n"), 1))
+    return profile
+
+
 def test_plan_deploy_status_replan_destroy_of_a_bundled_profile(azure, tmp_path):
+    PROFILE = _with_existing_data(tmp_path, azure)  # noqa: N806 - the test's one profile
+
     def trainstack(*args: str) -> tuple[subprocess.CompletedProcess, float]:
         start = time.monotonic()
         done = subprocess.run([EXE, *args], capture_output=True, text=True, cwd=tmp_path, check=False,
@@ -66,7 +94,7 @@ def test_plan_deploy_status_replan_destroy_of_a_bundled_profile(azure, tmp_path)
     planned, t_plan = trainstack("plan", str(PROFILE), "--format", "json", "--no-preflight")
     assert planned.returncode == 0, planned.stderr
     [plan] = json.loads(planned.stdout)
-    assert plan["status"] == "planned" and plan["plan"]["add"] == 11  # with the budget
+    assert plan["status"] == "planned" and plan["plan"]["add"] == 15  # budget, data access
 
     deployed, t_deploy = trainstack("deploy", str(PROFILE), "--saved", "--auto-approve",
                                     "--no-preflight")
@@ -77,7 +105,7 @@ def test_plan_deploy_status_replan_destroy_of_a_bundled_profile(azure, tmp_path)
     status, t_status = trainstack("status", str(PROFILE), "--format", "json")
     assert status.returncode == 0, status.stderr
     [row] = json.loads(status.stdout)
-    assert row["deployed"] and len(row["resources"]) == 11 and row["last_applied"]
+    assert row["deployed"] and len(row["resources"]) == 15 and row["last_applied"]
     assert row["outputs"]["training_cluster_name"] == "train-gpu"
     assert row["urls"]["azure_ml_studio"] == (
         "https://ml.azure.com/?wsid=" + row["outputs"]["workspace_id"])

@@ -13,8 +13,10 @@ and failure alerts when the profile gives an address.
 from __future__ import annotations
 
 from trainstack import arm
+from trainstack.constructs import data_access
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder, disposable, iso_minutes
+from trainstack.constructs.literal import Joined
 from trainstack.select.models import AmlCluster, AmlInstance
 
 AML_API_VERSION = "2024-10-01"
@@ -25,7 +27,8 @@ ISOLATION = {"internet": "AllowInternetOutbound", "approved-only": "AllowOnlyApp
 def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace:
     """The workspace and everything it needs, plus the training cluster."""
     workspace, storage = _workspace(b)
-    _training_cluster(b, workspace, storage, training)
+    cluster = _training_cluster(b, workspace, storage, training)
+    data_access.add_training_data(b, workspace, cluster, storage)
     b.output("workspace_name", workspace.ref("name"), "Azure ML workspace name")
     b.output("workspace_id", workspace.ref(), "Azure ML workspace resource id")
     _alerts(b, workspace)
@@ -84,6 +87,11 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
     if b.selection.network.outbound == "approved-only":
         _package_sources(b, workspace)
     b.diagnostics("workspace_diagnostics", names.workspace, workspace)
+    # Blob reads, writes and deletes of the workspace's storage (StorageRead/Write/Delete:
+    # the blob service's allLogs; Learn, "Monitoring Azure Blob Storage data reference"),
+    # where the training data and outputs live.
+    b.diagnostics("storage_blob_diagnostics", f"{names.storage_account}-blob",
+                  Joined(storage.ref(), "/blobServices/default"), metrics=False)
     return workspace, storage
 
 
@@ -140,7 +148,7 @@ def _key_vault(b: StackBuilder) -> r.KeyVault:
 
 
 def _training_cluster(b: StackBuilder, workspace: r.MachineLearningWorkspace,
-                      storage: r.StorageAccount, training: AmlCluster) -> None:
+                      storage: r.StorageAccount, training: AmlCluster) -> r.ComputeCluster:
     """The cluster of the selected size, scaling from zero, and its least-privilege roles."""
     names, private = b.names, b.private
     cluster = r.ComputeCluster(
@@ -172,6 +180,7 @@ def _training_cluster(b: StackBuilder, workspace: r.MachineLearningWorkspace,
     b.role("training_storage_data", storage, "Storage Blob Data Contributor", principal,
            "training cluster reads data and writes outputs")
     b.output("training_cluster_name", cluster.ref("name"), "Training compute cluster")
+    return cluster
 
 
 def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,

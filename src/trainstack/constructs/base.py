@@ -184,11 +184,13 @@ class StackBuilder:
             self.add(self._logs)
         return self._logs
 
-    def diagnostics(self, local: str, name: str, target: r.Element, *,
+    def diagnostics(self, local: str, name: str, target: r.Element | str, *,
                     metrics: bool = True) -> None:
-        """All logs (and metrics) of a resource to the stack's Log Analytics workspace."""
+        """All logs (and metrics) of a resource (an element, or a sub-resource's id) to the
+        stack's Log Analytics workspace."""
         self.add(r.DiagnosticSetting(
-            local_name=local, name=f"diag-{name}", target_resource_id=target.ref(),
+            local_name=local, name=f"diag-{name}",
+            target_resource_id=target if isinstance(target, str) else target.ref(),
             log_analytics_workspace_id=self.logs().ref(),
             enabled_metric=(r.EnabledMetric(category="AllMetrics"),) if metrics else None,
         ))

@@ -8,8 +8,9 @@ description would make ``terraform plan`` read a file on the CI runner and
 print it.
 
 So the rule is structural, not a filter: a string is an expression only if it
-is a ``Ref``, which only ``resources.ref`` makes (``${type.name.attribute}``), or a
-``Fixed``, one of the constant expressions in ``tftemplate.FIXED_EXPRESSIONS``;
+is a ``Ref``, which only ``resources.ref`` makes (``${type.name.attribute}``), a ``Joined``
+(a ``Ref`` then escaped text), or a ``Fixed``, one of the constant expressions in
+``tftemplate.FIXED_EXPRESSIONS``;
 every other string, wherever it came from, is escaped into a literal here.
 ``engine.py`` passes every resource argument, provider setting, backend
 setting and output through ``terraform_value``: the one place, so a new
@@ -57,10 +58,23 @@ class Fixed(str):
         return super().__new__(cls, f"${{{expression}}}")
 
 
+class Joined(str):
+    """A reference followed by literal text trainstack writes (a sub-resource's id:
+    ``${azurerm_storage_account.storage.id}/blobServices/default``); the text is escaped."""
+
+    __slots__ = ()
+
+    def __new__(cls, reference: Ref, suffix: str) -> Joined:
+        if not isinstance(reference, Ref):
+            raise ValueError(f"not a reference to a stack element: {reference!r}")
+        _no_token_markers(suffix)
+        return super().__new__(cls, f"{reference}{escape(suffix)}")
+
+
 def terraform_value(value: Any) -> Any:
-    """``value`` as Terraform JSON: references and fixed expressions as written, every other
-    string literal."""
-    if isinstance(value, (Ref, Fixed)):
+    """``value`` as Terraform JSON: references (alone or followed by escaped text) and fixed
+    expressions as written, every other string literal."""
+    if isinstance(value, (Ref, Fixed, Joined)):
         return str(value)
     if isinstance(value, str):
         _no_token_markers(value)

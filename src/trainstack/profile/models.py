@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from trainstack import arm
 from trainstack.acceptances import PRESETS
 from trainstack.limits import (
     EMAIL_MAX_CHARS,
@@ -20,6 +19,8 @@ from trainstack.limits import (
     REASON_MAX_CHARS,
     SUPPRESSIONS_MAX,
 )
+from trainstack.profile.existing import GUID, DataLocation, ExistingNetwork
+from trainstack.profile.section import Section as _Section
 from trainstack.regions import AZURE_REGIONS
 
 Task = Literal[
@@ -88,7 +89,7 @@ def _plain_text(value: str) -> str:
     return value
 
 
-def free_text(max_length: int, min_length: int = 1, description: str | None = None):  # noqa: ANN201
+def free_text(max_length: int, min_length: int = 1, description: str | None = None):
     """A string field of plain text (see ``_plain_text``)."""
     return Annotated[str, Field(min_length=min_length, max_length=max_length,
                                 description=description),
@@ -108,10 +109,6 @@ Email = Annotated[str, Field(max_length=EMAIL_MAX_CHARS), AfterValidator(_plain_
                   AfterValidator(_email)]
 
 
-class _Section(BaseModel):
-    # strict: YAML already types its scalars, so "12" for a number is a mistake
-    # to report, not to coerce. extra=forbid: a misspelt key is an error.
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class Success(_Section):
@@ -146,6 +143,9 @@ class Data(_Section):
     rows: int | None = Field(default=None, gt=0, le=MAX_ROWS)
     columns: int | None = Field(default=None, gt=0, le=MAX_COLUMNS)
     source: DataSource = "blob"
+    location: DataLocation | None = Field(default=None, description=(
+        "An existing container with the data; without it the stack makes a training-data "
+        "container in the workspace's storage."))
     needs_distributed_prep: bool = Field(
         default=False, description="Data preparation needs a Spark cluster."
     )
@@ -194,42 +194,6 @@ class Team(_Section):
     ml_expertise: Literal["none", "low", "high"] = "high"
 
 
-# Azure resource ids of what an enterprise network already has (hub-and-spoke). The id
-# segments follow learn.microsoft.com/azure/azure-resource-manager/management/
-# resource-name-rules (Microsoft.Network: virtual network 2-64 and subnet 1-80 characters of
-# alphanumerics, underscores, periods and hyphens; resource groups 1-90 of those and
-# parentheses), ASCII only: an id is written into the stack as it is given.
-_GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_GROUP = rf"/subscriptions/{_GUID}/resourceGroups/[A-Za-z0-9_.()-]{{0,89}}[A-Za-z0-9_()-]"
-SUBNET_ID_PATTERN = (rf"^{_GROUP}/providers/Microsoft\.Network/virtualNetworks/"
-                     r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]/subnets/"
-                     r"[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$")
-ZONE_ID_PATTERN = rf"^{_GROUP}/providers/Microsoft\.Network/privateDnsZones/[a-z0-9.-]{{1,253}}$"
-PrivateLinkZone = Literal[tuple(sorted(arm.PRIVATE_DNS_ZONES))]  # type: ignore[valid-type]
-
-
-class ExistingNetwork(_Section):
-    """What the stack uses instead of creating it: a subnet for the private endpoints, and
-    the hub's private DNS zones by name (each linked to the spoke by whoever owns it)."""
-
-    subnet_id: str | None = Field(default=None, pattern=SUBNET_ID_PATTERN, description=(
-        "Subnet for the private endpoints; the stack then makes no virtual network for them."))
-    private_dns_zone_ids: dict[PrivateLinkZone, str] = Field(  # type: ignore[valid-type]
-        default_factory=dict, description="Existing private DNS zones, by zone name.")
-
-    @model_validator(mode="after")
-    def _zone_ids_name_their_zone(self) -> ExistingNetwork:
-        for zone, zone_id in self.private_dns_zone_ids.items():
-            if re.fullmatch(ZONE_ID_PATTERN, zone_id) is None:
-                raise ValueError(f"private_dns_zone_ids.{zone}: must be the resource id of a "
-                                 f"private DNS zone (/subscriptions/<id>/resourceGroups/<rg>/"
-                                 f"providers/Microsoft.Network/privateDnsZones/{zone})")
-            if zone_id.rsplit("/", 1)[1] != zone:
-                raise ValueError(f"private_dns_zone_ids.{zone}: the id names the zone "
-                                 f"'{zone_id.rsplit('/', 1)[1]}', not '{zone}'")
-        return self
-
-
 class Constraints(_Section):
     monthly_budget_usd: Number | None = Field(default=None, gt=0, le=MAX_BUDGET_USD)
     network: Literal["public", "private"] = "public"
@@ -248,7 +212,7 @@ class Constraints(_Section):
         return self
 
 
-OBJECT_ID_PATTERN = rf"^{_GUID}$"
+OBJECT_ID_PATTERN = rf"^{GUID}$"
 MAX_CALLERS = 16
 
 

@@ -17,11 +17,14 @@ from trainstack.constructs.resources.aml import (
     AssignToUser,
     ComputeCluster,
     ComputeInstance,
+    DatastoreBlob,
+    DatastoreDataLakeGen2,
     MachineLearningSynapseSpark,
     MachineLearningWorkspace,
     ManagedNetwork,
     ScaleSettings,
     WorkspaceOutboundFqdn,
+    WorkspaceOutboundPrivateEndpoint,
 )
 from trainstack.constructs.resources.cognitive import (
     CognitiveAccount,
@@ -120,6 +123,8 @@ __all__ = [
     "DatabricksCurrentUser",
     "DatabricksCustomParameters",
     "DatabricksWorkspace",
+    "DatastoreBlob",
+    "DatastoreDataLakeGen2",
     "Delegation",
     "DiagnosticSetting",
     "Element",
@@ -166,5 +171,6 @@ __all__ = [
     "SynapseWorkspace",
     "VirtualNetwork",
     "WorkspaceOutboundFqdn",
+    "WorkspaceOutboundPrivateEndpoint",
     "ref",
 ]

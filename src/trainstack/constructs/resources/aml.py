@@ -33,6 +33,47 @@ class WorkspaceOutboundFqdn(
     destination_fqdn: str
 
 
+class WorkspaceOutboundPrivateEndpoint(
+        Element, terraform_type="azurerm_machine_learning_workspace_network_outbound_rule_private_endpoint"):
+    """A private endpoint from the workspace's managed network to another resource."""
+
+    name: str
+    workspace_id: str
+    service_resource_id: str
+    sub_resource_target: Literal["vault", "amlworkspace", "blob", "table", "queue", "file", "web",
+                                 "dfs", "redisCache"]
+    spark_enabled: bool = False
+
+
+class DatastoreBlob(Element, terraform_type="azurerm_machine_learning_datastore_blobstorage"):
+    """An Azure ML datastore over a blob container. Without a key or SAS the provider's
+    CustomizeDiff requires an identity here: the workspace's, for studio previews; jobs use
+    their compute's identity (machine_learning_datastore_blobstorage_resource.go, v5.2.0;
+    Learn, how-to-administrate-data-authentication)."""
+
+    name: str
+    workspace_id: str
+    storage_container_id: str
+    service_data_auth_identity: Literal["WorkspaceSystemAssignedIdentity",
+                                        "WorkspaceUserAssignedIdentity"]
+    description: str | None = None
+    tags: dict[str, str]
+
+
+class DatastoreDataLakeGen2(Element,
+                            terraform_type="azurerm_machine_learning_datastore_datalake_gen2"):
+    """An Azure ML datastore over an ADLS Gen2 filesystem; without a service principal's
+    secret it is identity-based (machine_learning_datastore_datalake_gen2_resource.go)."""
+
+    name: str
+    workspace_id: str
+    storage_container_id: str
+    service_data_identity: Literal["WorkspaceSystemAssignedIdentity",
+                                   "WorkspaceUserAssignedIdentity"]
+    description: str | None = None
+    tags: dict[str, str]
+
+
 class ScaleSettings(Block):
     min_node_count: int
     max_node_count: int
