@@ -81,7 +81,7 @@ def _with_existing_data(tmp_path: Path, env: dict) -> Path:
 
 
 def test_plan_deploy_status_replan_destroy_of_a_bundled_profile(azure, tmp_path):
-    PROFILE = _with_existing_data(tmp_path, azure)  # noqa: N806 - the test's one profile
+    PROFILE = _with_existing_data(tmp_path, azure)
 
     def trainstack(*args: str) -> tuple[subprocess.CompletedProcess, float]:
         start = time.monotonic()

@@ -10,9 +10,9 @@ provider's plan and apply run on the bundled stacks (tests/test_real_provider.py
 from __future__ import annotations
 
 import pytest
-
 from conftest import MINIMAL
 from test_stacks import by_type, schema_clean, spec_for
+
 from trainstack.errors import ProfileError
 from trainstack.profile import parse_profile
 
@@ -87,8 +87,8 @@ def test_a_managed_network_reaches_the_account_by_its_own_private_endpoint(hns, 
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("storage_account_id", "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/"
-                           "storageAccounts/st01", "data.location.storage_account_id"),
+    ("storage_account_id", ("/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/"
+                            "storageAccounts/st01"), "data.location.storage_account_id"),
     ("storage_account_id", f"{ACCOUNT}/blobServices/default", "storage_account_id"),
     ("container", "Raw", "data.location.container"),
     ("container", "ab", "data.location.container"),
