@@ -31,7 +31,7 @@ def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace
     data_access.add_training_data(b, workspace, cluster, storage)
     b.output("workspace_name", workspace.ref("name"), "Azure ML workspace name")
     b.output("workspace_id", workspace.ref(), "Azure ML workspace resource id")
-    _alerts(b, workspace)
+    _alerts(b, workspace, training)
     return workspace
 
 
@@ -221,8 +221,27 @@ def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,
     b.output("development_instance_name", instance.ref("name"), "Development compute instance")
 
 
-def _alerts(b: StackBuilder, workspace: r.MachineLearningWorkspace) -> None:
-    """Step 6: mail the team when a training run fails."""
+# Step 6 alerts: (local name, name suffix, what happened, metric, aggregation, operator,
+# threshold). Metrics of Microsoft.MachineLearningServices/workspaces (Learn, "Supported
+# metrics for Microsoft.MachineLearningServices/workspaces"; the Azure Monitor Baseline Alerts
+# enable these for ML workspaces). Azure has no "allocation failed" metric: a cluster short
+# of quota shows as quota near 100%, a node Azure cannot use as an unusable node.
+ALERTS = (
+    ("failed_runs", "failed-runs", "A training run failed in the Azure ML workspace",
+     "Failed Runs", "Total", "GreaterThan", 0),
+    ("quota", "quota", "A cluster uses 90% or more of its VM family's quota: new nodes may "
+     "not be allocated", "Quota Utilization Percentage", "Maximum", "GreaterThanOrEqual", 90),
+    ("unusable_nodes", "unusable-nodes", "A cluster node is unusable (Azure recycles it)",
+     "Unusable Nodes", "Maximum", "GreaterThan", 0),
+)
+PREEMPTED = ("preempted_nodes", "preempted-nodes", "Low-priority nodes were preempted: runs "
+             "restart or wait", "Preempted Nodes", "Maximum", "GreaterThan", 0)
+
+
+def _alerts(b: StackBuilder, workspace: r.MachineLearningWorkspace,
+            training: AmlCluster) -> None:
+    """Step 6: mail the team when a training run fails, when a cluster nears its quota or
+    has an unusable node, and when low-priority nodes are preempted (low-priority only)."""
     profile = b.profile
     email = profile.monitor.alert_email
     if email is None:
@@ -232,15 +251,18 @@ def _alerts(b: StackBuilder, workspace: r.MachineLearningWorkspace) -> None:
         resource_group_name=b.rg.ref("name"), short_name=f"ts{profile.name}"[:12],
         email_receiver=(r.EmailReceiver(name="ml-team", email_address=email),), tags=b.tags,
     )
-    failed = r.MetricAlert(
-        local_name="failed_runs", name=f"alert-{profile.name}-{profile.environment}-failed-runs",
-        resource_group_name=b.rg.ref("name"), scopes=(workspace.ref(),),
-        description="A training run failed in the Azure ML workspace",
-        severity=2, frequency="PT15M", window_size="PT1H",
-        criteria=(r.MetricCriteria(
-            metric_namespace="Microsoft.MachineLearningServices/workspaces",
-            metric_name="Failed Runs", aggregation="Total", operator="GreaterThan", threshold=0,
-        ),),
-        action=(r.AlertAction(action_group_id=group.ref()),), tags=b.tags,
-    )
-    b.add(group, failed)
+    b.add(group)
+    low_priority = training.priority == "low-priority"
+    for local, suffix, what, metric, aggregation, operator, threshold in (
+            ALERTS + ((PREEMPTED,) if low_priority else ())):
+        b.add(r.MetricAlert(
+            local_name=local, name=f"alert-{profile.name}-{profile.environment}-{suffix}",
+            resource_group_name=b.rg.ref("name"), scopes=(workspace.ref(),), description=what,
+            severity=2, frequency="PT15M", window_size="PT1H",
+            criteria=(r.MetricCriteria(
+                metric_namespace="Microsoft.MachineLearningServices/workspaces",
+                metric_name=metric, aggregation=aggregation, operator=operator,
+                threshold=threshold,
+            ),),
+            action=(r.AlertAction(action_group_id=group.ref()),), tags=b.tags,
+        ))
