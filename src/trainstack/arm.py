@@ -109,6 +109,39 @@ def namespaces_for(resource_types: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(needed - ALWAYS_REGISTERED, key=str.lower))
 
 
+# -- diagnostic settings --------------------------------------------------------------------
+# What each resource type sends to Log Analytics: a category group of its logs (or, where
+# Learn does not say a group works, its categories), and its metric category. A wrong name
+# fails only at apply, with a 400 from Azure: azurerm checks none at plan
+# (internal/services/monitor/monitor_diagnostic_setting_resource.go, v5.2.0).
+# Sources: Learn, "Diagnostic settings policies" (#supported-resources: which types take
+# allLogs), the supported-logs and supported-metrics references per type, and
+# "Resource Manager template samples for diagnostic settings" (storage: Transaction).
+# Left out: Application Insights (its destination cannot be the workspace it is based on:
+# Learn, "Diagnostic settings in Azure Monitor"), private endpoints and DNS zones (not
+# researched), and metrics nobody can export (Synapse, Databricks, NSGs have none).
+ALL_LOGS = "allLogs"
+DIAGNOSTICS: dict[str, tuple[str | tuple[str, ...] | None, str | None]] = {
+    "azurerm_machine_learning_workspace": (ALL_LOGS, "AllMetrics"),
+    "azurerm_key_vault": (ALL_LOGS, "AllMetrics"),
+    "azurerm_container_registry": (ALL_LOGS, "AllMetrics"),
+    "azurerm_log_analytics_workspace": (ALL_LOGS, "AllMetrics"),  # query audit, to itself
+    # no logs at the account (they are the services'); AllMetrics is refused there
+    "azurerm_storage_account": (None, "Transaction"),
+    "azurerm_synapse_workspace": (ALL_LOGS, None),
+    "azurerm_synapse_spark_pool": (ALL_LOGS, None),
+    "azurerm_databricks_workspace": (ALL_LOGS, None),
+    "azurerm_cognitive_account": (ALL_LOGS, "AllMetrics"),
+    "azurerm_network_security_group": (ALL_LOGS, None),
+    "azurerm_virtual_network": (ALL_LOGS, "AllMetrics"),
+    "azurerm_public_ip": (ALL_LOGS, "AllMetrics"),
+    "azurerm_nat_gateway": (None, "AllMetrics"),
+}
+# A storage account's blob service (its id: the account's + BLOB_SERVICE): the read, write
+# and delete logs by name (no Learn page says the group works there) and transactions.
+BLOB_SERVICE = "/blobServices/default"
+BLOB_SERVICE_DIAGNOSTICS = (("StorageRead", "StorageWrite", "StorageDelete"), "Transaction")
+
 # -- cognitive accounts ---------------------------------------------------------------------
 # azurerm_cognitive_account's CustomizeDiff fails the plan when network_acls.bypass is set on
 # any other kind: "`network_acls.bypass` cannot be set when `kind` is set to `%s`"

@@ -94,7 +94,7 @@ def test_plan_deploy_status_replan_destroy_of_a_bundled_profile(azure, tmp_path)
     planned, t_plan = trainstack("plan", str(PROFILE), "--format", "json", "--no-preflight")
     assert planned.returncode == 0, planned.stderr
     [plan] = json.loads(planned.stdout)
-    assert plan["status"] == "planned" and plan["plan"]["add"] == 15  # budget, data access
+    assert plan["status"] == "planned" and plan["plan"]["add"] == 19  # budget, data, diagnostics
 
     deployed, t_deploy = trainstack("deploy", str(PROFILE), "--saved", "--auto-approve",
                                     "--no-preflight")
@@ -105,7 +105,7 @@ def test_plan_deploy_status_replan_destroy_of_a_bundled_profile(azure, tmp_path)
     status, t_status = trainstack("status", str(PROFILE), "--format", "json")
     assert status.returncode == 0, status.stderr
     [row] = json.loads(status.stdout)
-    assert row["deployed"] and len(row["resources"]) == 15 and row["last_applied"]
+    assert row["deployed"] and len(row["resources"]) == 19 and row["last_applied"]
     assert row["outputs"]["training_cluster_name"] == "train-gpu"
     assert row["urls"]["azure_ml_studio"] == (
         "https://ml.azure.com/?wsid=" + row["outputs"]["workspace_id"])

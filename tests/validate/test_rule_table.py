@@ -392,7 +392,8 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     ("registration-case-sensitive", "invoice-ocr",
      [provider("resource_providers_to_register", replaced("microsoft.insights",
                                                           "Microsoft.Insights"))],
-     {("TS-APPLY-001", "azurerm_monitor_diagnostic_setting.formrecognizer_diagnostics"): E}),
+     {("TS-APPLY-001", f"azurerm_monitor_diagnostic_setting.{d}_diagnostics"): E
+      for d in ("formrecognizer", "endpoints_nsg", "logs", "vnet")}),
     ("registration-named-set", "churn",  # "all" has everything here but Microsoft.Notebooks
      [provider("resource_provider_registrations", "all"),
       provider("resource_providers_to_register", lambda names: [])],

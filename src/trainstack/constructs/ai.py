@@ -33,7 +33,6 @@ def add_ai_services(b: StackBuilder, choices: tuple[AiServiceChoice, ...]) -> No
         b.add(account)
         if b.private:
             b.private_endpoints(account)
-        b.diagnostics(f"{local}_diagnostics", name, account)
         _callers(b, local, account, choice.kind)
         b.output(f"{local}_endpoint", account.ref("endpoint"), f"{choice.kind} endpoint")
 

@@ -16,7 +16,6 @@ from trainstack import arm
 from trainstack.constructs import data_access
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder, disposable, iso_minutes
-from trainstack.constructs.literal import Joined
 from trainstack.select.models import AmlCluster, AmlInstance
 
 AML_API_VERSION = "2024-10-01"
@@ -86,12 +85,6 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
         b.private_endpoints(registry)
     if b.selection.network.outbound == "approved-only":
         _package_sources(b, workspace)
-    b.diagnostics("workspace_diagnostics", names.workspace, workspace)
-    # Blob reads, writes and deletes of the workspace's storage (StorageRead/Write/Delete:
-    # the blob service's allLogs; Learn, "Monitoring Azure Blob Storage data reference"),
-    # where the training data and outputs live.
-    b.diagnostics("storage_blob_diagnostics", f"{names.storage_account}-blob",
-                  Joined(storage.ref(), "/blobServices/default"), metrics=False)
     return workspace, storage
 
 
@@ -229,13 +222,15 @@ def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,
 ALERTS = (
     ("failed_runs", "failed-runs", "A training run failed in the Azure ML workspace",
      "Failed Runs", "Total", "GreaterThan", 0),
-    ("quota", "quota", "A cluster uses 90% or more of its VM family's quota: new nodes may "
-     "not be allocated", "Quota Utilization Percentage", "Maximum", "GreaterThanOrEqual", 90),
+    ("quota", "quota", ("A cluster uses 90% or more of its VM family's quota: new nodes may "
+                        "not be allocated"),
+     "Quota Utilization Percentage", "Maximum", "GreaterThanOrEqual", 90),
     ("unusable_nodes", "unusable-nodes", "A cluster node is unusable (Azure recycles it)",
      "Unusable Nodes", "Maximum", "GreaterThan", 0),
 )
-PREEMPTED = ("preempted_nodes", "preempted-nodes", "Low-priority nodes were preempted: runs "
-             "restart or wait", "Preempted Nodes", "Maximum", "GreaterThan", 0)
+PREEMPTED = ("preempted_nodes", "preempted-nodes",
+             "Low-priority nodes were preempted: runs restart or wait", "Preempted Nodes",
+             "Maximum", "GreaterThan", 0)
 
 
 def _alerts(b: StackBuilder, workspace: r.MachineLearningWorkspace,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from trainstack import arm
 from trainstack.constructs import resources as r
+from trainstack.constructs.literal import Joined
 from trainstack.constructs.spec import (
     AZAPI,
     AZURERM,
@@ -184,16 +185,32 @@ class StackBuilder:
             self.add(self._logs)
         return self._logs
 
-    def diagnostics(self, local: str, name: str, target: r.Element | str, *,
-                    metrics: bool = True) -> None:
-        """All logs (and metrics) of a resource (an element, or a sub-resource's id) to the
-        stack's Log Analytics workspace."""
+    def diagnostics(self, local: str, name: str, target: str,
+                    kinds: tuple[str | tuple[str, ...] | None, str | None]) -> None:
+        """A resource's logs and metrics (``kinds``: arm.DIAGNOSTICS) to the stack's Log
+        Analytics workspace."""
+        logs, metric = kinds
         self.add(r.DiagnosticSetting(
-            local_name=local, name=f"diag-{name}",
-            target_resource_id=target if isinstance(target, str) else target.ref(),
+            local_name=local, name=f"diag-{name}", target_resource_id=target,
             log_analytics_workspace_id=self.logs().ref(),
-            enabled_metric=(r.EnabledMetric(category="AllMetrics"),) if metrics else None,
+            enabled_log=(r.EnabledLog(category_group=logs),) if isinstance(logs, str)
+            else tuple(r.EnabledLog(category=c) for c in logs) if logs else None,
+            enabled_metric=(r.EnabledMetric(category=metric),) if metric else None,
         ))
+
+    def _diagnose_all(self) -> None:
+        """Step 6: a diagnostic setting for every resource whose type sends logs or metrics
+        (arm.DIAGNOSTICS), and for the blob service of every storage account."""
+        self.logs()  # where they go, itself among them
+        for e in list(self.elements):
+            kinds = arm.DIAGNOSTICS.get(e.terraform_type)
+            if e.is_data or kinds is None:
+                continue
+            name = getattr(e, "name", e.local_name)
+            self.diagnostics(f"{e.local_name}_diagnostics", name, e.ref(), kinds)
+            if isinstance(e, r.StorageAccount):
+                self.diagnostics(f"{e.local_name}_blob_diagnostics", f"{name}-blob",
+                                 Joined(e.ref(), arm.BLOB_SERVICE), arm.BLOB_SERVICE_DIAGNOSTICS)
 
     def role(self, local: str, scope: r.Element, role: str, principal: str, why: str) -> None:
         """A role assignment of ``role`` on ``scope`` to an identity, with the reason."""
@@ -284,8 +301,9 @@ class StackBuilder:
             self.private_endpoint(target, subresource, zones)
 
     def build(self) -> StackSpec:
-        """The StackSpec: providers (azurerm features per profile), elements, backend, outputs,
-        metadata."""
+        """The StackSpec: providers (azurerm features per profile), elements with their
+        diagnostic settings, backend, outputs, metadata."""
+        self._diagnose_all()
         features = {**destroy_features(self.profile.environment), **self.features}
         if self.private:
             # With public access off the runner cannot reach the storage data plane.

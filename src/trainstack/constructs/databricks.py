@@ -38,7 +38,6 @@ def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksW
     b.add(workspace)
     if b.private:
         b.private_endpoints(workspace)  # UI/API and the web sign-in (trainstack/arm.py)
-    b.diagnostics("databricks_diagnostics", names.databricks_workspace, workspace, metrics=False)
     b.use_databricks(workspace)
 
     # Read at plan time; before the workspace exists its provider has no host and the

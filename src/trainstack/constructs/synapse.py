@@ -103,7 +103,6 @@ def add_synapse(b: StackBuilder, pool: SynapsePool, *, for_aml: bool = False) ->
         ))
     b.role("synapse_datalake", lake, "Storage Blob Data Contributor",
            workspace.ref("identity[0].principal_id"), "Synapse reads and writes its data lake")
-    b.diagnostics("synapse_diagnostics", names.synapse_workspace, workspace, metrics=False)
     b.output("synapse_workspace_name", workspace.ref("name"), "Synapse workspace")
     b.output("spark_pool_name", spark.ref("name"), "Synapse Spark pool")
     return SynapseParts(workspace, lake, spark)

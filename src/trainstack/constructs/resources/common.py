@@ -57,7 +57,9 @@ class ManagementLock(Element, terraform_type="azurerm_management_lock"):
 
 
 class EnabledLog(Block):
-    category_group: str
+    # exactly one of the two (checked by azurerm at apply)
+    category_group: str | None = None
+    category: str | None = None
 
 
 class EnabledMetric(Block):
