@@ -5,7 +5,6 @@ Microsoft.MachineLearningServices/workspaces", written out here, not read from t
 from __future__ import annotations
 
 import pytest
-
 from conftest import MINIMAL
 from test_stacks import by_type, schema_clean, spec_for
 

@@ -7,7 +7,6 @@ that take allLogs), not read from trainstack/arm.py."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import MINIMAL
 from test_stacks import DATABRICKS, SYNAPSE, by_type, schema_clean, spec_for, variant
 
