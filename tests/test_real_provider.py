@@ -89,12 +89,22 @@ def _for_the_stand_in(stack: Path, copy: Path) -> Path:
     return copy
 
 
+def _profile_text(stack: str) -> str:
+    return next(p for p in [*PROFILES, *SHAPES] if p.stem == stack).read_text()
+
+
 @pytest.mark.slow
 def test_apply_replan_without_drift_and_destroy_every_stack(out, env, tmp_path):
-    """1.5-5.5 min a stack, mostly the provider's own fixed waits: all at once."""
-    copies = {s: _for_the_stand_in(out / "stacks" / s, tmp_path / s) for s in STACKS}
-    with ThreadPoolExecutor(max_workers=len(STACKS)) as pool:
-        results = dict(zip(STACKS, pool.map(
-            lambda s: _run("apply-stack.sh", copies[s], env, 1800), STACKS)))
+    """1.5-5.5 min a stack, mostly the provider's own fixed waits: all at once. Not the
+    stacks whose training data is in an existing account (data.location): registering it,
+    the provider reads that account, which only exists in Azure; the provisioning
+    end-to-end test puts one into the stand-in first and applies such a stack
+    (tests/cli/test_provision_e2e.py)."""
+    applied = [s for s in STACKS if "location:" not in _profile_text(s)]
+    assert "aml-lake" not in applied and len(applied) == len(STACKS) - 1
+    copies = {s: _for_the_stand_in(out / "stacks" / s, tmp_path / s) for s in applied}
+    with ThreadPoolExecutor(max_workers=len(applied)) as pool:
+        results = dict(zip(applied, pool.map(
+            lambda s: _run("apply-stack.sh", copies[s], env, 1800), applied)))
     failed = {s: log for s, (code, log) in results.items() if code != 0}
     assert failed == {}, "\n\n".join(f"== {s}\n{log}" for s, log in failed.items())
