@@ -45,33 +45,34 @@ class WorkspaceOutboundPrivateEndpoint(
     spark_enabled: bool = False
 
 
-class DatastoreBlob(Element, terraform_type="azurerm_machine_learning_datastore_blobstorage"):
+class _Datastore(Element):
+    """What both datastore types take (their identity argument is named differently)."""
+
+    name: str
+    workspace_id: str
+    storage_container_id: str
+    description: str | None = None
+    tags: dict[str, str]
+
+
+IdentityForPreviews = Literal["WorkspaceSystemAssignedIdentity", "WorkspaceUserAssignedIdentity"]
+
+
+class DatastoreBlob(_Datastore, terraform_type="azurerm_machine_learning_datastore_blobstorage"):
     """An Azure ML datastore over a blob container. Without a key or SAS the provider's
     CustomizeDiff requires an identity here: the workspace's, for studio previews; jobs use
     their compute's identity (machine_learning_datastore_blobstorage_resource.go, v5.2.0;
     Learn, how-to-administrate-data-authentication)."""
 
-    name: str
-    workspace_id: str
-    storage_container_id: str
-    service_data_auth_identity: Literal["WorkspaceSystemAssignedIdentity",
-                                        "WorkspaceUserAssignedIdentity"]
-    description: str | None = None
-    tags: dict[str, str]
+    service_data_auth_identity: IdentityForPreviews
 
 
-class DatastoreDataLakeGen2(Element,
+class DatastoreDataLakeGen2(_Datastore,
                             terraform_type="azurerm_machine_learning_datastore_datalake_gen2"):
     """An Azure ML datastore over an ADLS Gen2 filesystem; without a service principal's
     secret it is identity-based (machine_learning_datastore_datalake_gen2_resource.go)."""
 
-    name: str
-    workspace_id: str
-    storage_container_id: str
-    service_data_identity: Literal["WorkspaceSystemAssignedIdentity",
-                                   "WorkspaceUserAssignedIdentity"]
-    description: str | None = None
-    tags: dict[str, str]
+    service_data_identity: IdentityForPreviews
 
 
 class ScaleSettings(Block):
