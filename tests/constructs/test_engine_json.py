@@ -98,6 +98,11 @@ def test_numbers_read_as_javascript_writes_them():
     assert [engine_json.js_number(v) for v in floats] == json.loads(run.stdout)
 
 
+def test_what_json_stringify_writes_for_numbers_json_has_not():
+    # JSON.stringify(Infinity) and (NaN) are "null"; trainstack refuses them before this
+    assert [engine_json.js_number(v) for v in (math.inf, -math.inf, math.nan)] == ["null"] * 3
+
+
 def test_known_javascript_number_texts():
     # ECMAScript Number::toString examples (worked by hand, not by the code under test)
     assert [engine_json.js_number(v) for v in (1.0, -0.0, 1e21, 1e-7, 1e-6, 123e-20, 1e20,
