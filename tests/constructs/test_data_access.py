@@ -80,6 +80,8 @@ def test_a_managed_network_reaches_the_account_by_its_own_private_endpoint(hns, 
     schema_clean(spec)
     (rule,) = by_type(spec)[RULE]
     assert rule["service_resource_id"] == ACCOUNT and rule["sub_resource_target"] == target
+    assert rule["name"] == "allow-training-data" and rule["spark_enabled"] is False
+    assert f"{RULE}.outbound_training_data" in {e.address for e in spec.elements}
     # after the package-source rules: rules of one workspace made in parallel are lost
     fqdn = [e.address for e in spec.elements
             if e.terraform_type.endswith("outbound_rule_fqdn")]
