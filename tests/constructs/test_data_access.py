@@ -39,7 +39,7 @@ def test_without_a_location_the_stack_makes_the_container_and_its_datastore():
     assert container == {"name": "training-data", "container_access_type": "private",
                          "storage_account_id": "${azurerm_storage_account.storage.id}"}
     (store,) = t[BLOB]
-    assert store["storage_container_id"] == "${azurerm_storage_container.training_data.id}"
+    assert store["storage_container_id"] == "${azurerm_storage_container.training_data_container.id}"
     # no key, no SAS: the provider's CustomizeDiff then needs a workspace identity
     assert store["service_data_auth_identity"] == "WorkspaceSystemAssignedIdentity"
     assert not {"account_key", "shared_access_signature"} & set(store)

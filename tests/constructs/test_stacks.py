@@ -8,8 +8,8 @@ element is checked against the provider schemas too.
 from __future__ import annotations
 
 import pytest
+from conftest import MINIMAL, ROOT
 
-from conftest import MINIMAL
 from trainstack.catalog import load_facts
 from trainstack.constructs.stack import build_stack
 from trainstack.profile import parse_profile
@@ -199,3 +199,20 @@ def test_every_resource_model_is_a_frozen_keyword_only_dataclass_with_its_type()
     elements = [m for m in models if issubclass(m, r.Element) and "terraform_type" in vars(m)]
     assert all(m.terraform_type.startswith(("azurerm_", "azapi_", "databricks_"))
                for m in elements) and len(elements) > 25
+
+
+def test_local_names_are_unique_in_each_stack():
+    """Each element is a construct of its stack, whose ids must differ whatever their types
+    (constructs: "There is already a Construct with name ..."): the prebuilt-bindings
+    benchmark builds the stacks that way, and cdktf users read the paths."""
+    from conftest import PROFILES
+
+    from trainstack.profile import load_profile
+
+    shapes = sorted((ROOT / "tests" / "golden" / "profiles").glob("*.yaml"))
+    for path in [*PROFILES, *shapes]:
+        profile = load_profile(path)
+        spec = build_stack(profile, select(profile, load_facts()), Settings())
+        names = [e.local_name for e in spec.elements]
+        assert len(names) == len(set(names)), (path.name, sorted(
+            n for n in set(names) if names.count(n) > 1))

@@ -34,7 +34,7 @@ def add_training_data(b: StackBuilder, workspace: r.MachineLearningWorkspace,
     """The training data's datastore in ``workspace``, readable by ``cluster``."""
     location = b.profile.data.location
     if location is None:
-        container = r.StorageContainer(local_name="training_data", name="training-data",
+        container = r.StorageContainer(local_name="training_data_container", name="training-data",
                                        storage_account_id=storage.ref())
         b.add(container)
         container_id: str = container.ref()
