@@ -54,7 +54,10 @@ def main(profile: str, outdir: str) -> None:
             # in as overrides, so both paths emit the same JSON.
             typed = {k: v for k, v in args.items()
                      if k in params and not (isinstance(v, list) and v and isinstance(v[0], dict))}
-            made = cls(stack, element.local_name, **typed)
+            # a required list of blocks: an empty list to construct, its value as an override
+            required = {k: [] for k in set(args) - set(typed)
+                        if k in params and params[k].default is inspect.Parameter.empty}
+            made = cls(stack, element.local_name, **typed, **required)
             for key in sorted(set(args) - set(typed)):
                 made.add_override(key, args[key])
         else:
