@@ -264,3 +264,33 @@ def test_every_call_to_azure_has_a_connect_and_a_read_timeout(azure, capsys):
     arm = [c for c in azure.calls if c.url.startswith("https://management.azure.com/")]
     assert code == 0 and arm
     assert {tuple(c.timeout) for c in arm} == {(connect.CONNECT_TIMEOUT, connect.READ_TIMEOUT)}
+
+
+@pytest.mark.parametrize("key", ["amlCompute", "value"])
+def test_offered_sizes_are_read_in_either_shape_of_the_answer(azure, key):
+    from trainstack.azure import facts as live
+    from trainstack.azure.connect import connect
+
+    azure.vm_sizes_2020_key = key
+    azure.offer("eastus2", "Standard_D4s_v3", family="standardDSv3Family", vcpus=4,
+                memory_gb=16, low_priority=False)
+    sizes = live.offered_sizes(connect(None), "eastus2")
+    assert sizes["Standard_D4s_v3"] == live.Offered("Standard_D4s_v3", "standardDSv3Family", 4,
+                                                    False)
+    assert sizes["Standard_NC64as_T4_v3"] == live.Offered("Standard_NC64as_T4_v3", T4, 64, True)
+    assert set(sizes) == {"Standard_D4s_v3", *(f"Standard_NC{v}as_T4_v3" for v in (4, 8, 16, 64))}
+    assert live.offered_sizes(connect(None), "westus") == {}
+
+
+def test_quota_reads_families_and_regional_totals(azure):
+    from trainstack.azure import facts as live
+    from trainstack.azure.connect import connect
+
+    azure.set_quota("eastus2", "standardDSv3Family", used=8, limit=24, low_priority_used=4)
+    azure.set_total_quota("eastus2", dedicated=(30, 100), low_priority=(4, 50))
+    q = live.quota(connect(None), "eastus2")
+    # per family: dedicated only (low priority has no family limit), keyed as the catalog
+    assert q.dedicated == {T4.lower(): (0, 64), "standarddsv3family": (8, 24)}
+    assert (q.total_dedicated, q.total_low_priority) == ((30, 100), (4, 50))
+    assert q.headroom("standardDSv3Family", low_priority=False) == 16
+    assert q.headroom("standardDSv3Family", low_priority=True) == 46

@@ -75,6 +75,10 @@ class FakeAzure:
         self.computes: dict[tuple[str, ...], dict] = {}
         self.operations: dict[str, dict] = {}
         self.operation_polls = 1  # polls a long-running operation stays in progress
+        # The key of the 2020-08-01 vmSizes answer: the SDK's model reads amlCompute, the
+        # specs' examples show value; which one the live service sends is not settled, so a
+        # test can have either (trainstack reads both: azure/facts.py).
+        self.vm_sizes_2020_key = "amlCompute"
         self.prices: dict[tuple[str, str], tuple[float, float | None]] = {}
         self.managed_endpoints: dict[tuple[str, str], dict] = {}  # (workspace, name)
         self.storage_connections: dict[tuple[str, str, str], list[dict]] = {}

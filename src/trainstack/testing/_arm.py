@@ -104,7 +104,7 @@ def routes(fake: FakeAzure) -> list[Route]:
 
     def vm_sizes(request: Request, match: re.Match[str]):
         sizes = [dict(s) for s in fake.region(match["sub"], match["loc"]).sizes]
-        key = "amlCompute" if request.api_version == "2020-08-01" else "value"
+        key = fake.vm_sizes_2020_key if request.api_version == "2020-08-01" else "value"
         return 200, {}, {key: sizes}
 
     def usages(request: Request, match: re.Match[str]):
