@@ -43,22 +43,21 @@ def add_training_data(b: StackBuilder, workspace: r.MachineLearningWorkspace,
                        f"{location.container}"
     described = (f"trainstack: training data of {b.profile.name} "
                  f"({'an existing container' if location else 'made by the stack'})")
+    datastore: r.DatastoreBlob | r.DatastoreDataLakeGen2
     if location is not None and location.hierarchical_namespace:
-        b.add(r.DatastoreDataLakeGen2(
+        datastore = r.DatastoreDataLakeGen2(
             local_name=DATASTORE, name=DATASTORE, workspace_id=workspace.ref(),
             storage_container_id=container_id,
             service_data_identity="WorkspaceSystemAssignedIdentity", description=described,
-            tags=b.tags))
+            tags=b.tags)
     else:
-        b.add(r.DatastoreBlob(
+        datastore = r.DatastoreBlob(
             local_name=DATASTORE, name=DATASTORE, workspace_id=workspace.ref(),
             storage_container_id=container_id,
             service_data_auth_identity="WorkspaceSystemAssignedIdentity", description=described,
-            tags=b.tags))
-    b.output("training_datastore", r.ref(
-        "azurerm_machine_learning_datastore_datalake_gen2" if location is not None
-        and location.hierarchical_namespace else "azurerm_machine_learning_datastore_blobstorage",
-        DATASTORE, "name"), "Azure ML datastore of the training data")
+            tags=b.tags)
+    b.add(datastore)
+    b.output("training_datastore", datastore.ref("name"), "Azure ML datastore of the training data")
     if location is None:
         return
     b.add(r.RoleAssignment(

@@ -32,7 +32,7 @@ def add_budget(b: StackBuilder) -> None:
     if amount is None or amount < MIN_AMOUNT:  # below 1 Azure holds no budget (TS-COST-003)
         return
     email = b.profile.monitor.alert_email
-    b.add(r.ConsumptionBudgetResourceGroup(
+    budget = r.ConsumptionBudgetResourceGroup(
         local_name="budget", name=f"budget-{b.profile.name}-{b.profile.environment}",
         resource_group_id=b.rg.ref(), amount=float(amount),
         # The start is the first day of the month of the first apply, written by terraform
@@ -44,6 +44,6 @@ def add_budget(b: StackBuilder) -> None:
             threshold=threshold, threshold_type=kind, operator=operator,
             contact_emails=(email,) if email else None, contact_roles=("Owner",),
         ) for threshold, kind, operator in NOTIFICATIONS),
-    ))
-    b.output("budget_id", r.ref("azurerm_consumption_budget_resource_group", "budget", "id"),
-             "Consumption budget of the resource group")
+    )
+    b.add(budget)
+    b.output("budget_id", budget.ref(), "Consumption budget of the resource group")
