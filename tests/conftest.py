@@ -101,3 +101,34 @@ def small_rows() -> list[VmSize]:
 def small_catalog():
     """The small rows as a catalog."""
     return catalog_from_rows(small_rows())
+
+
+def free_platform(services):
+    """The service facts with the platform's prices (registry, storage, Log Analytics,
+    alerts) at zero: for tests of the compute estimate and its budget steps, whose numbers
+    are the compute's alone."""
+    import dataclasses
+
+    p = services.platform
+    free = dataclasses.replace(
+        p, registry_usd_per_day=dict.fromkeys(p.registry_usd_per_day, 0.0),
+        storage_usd_per_gb_month=dict.fromkeys(p.storage_usd_per_gb_month, 0.0),
+        datalake_usd_per_gb_month=dict.fromkeys(p.datalake_usd_per_gb_month, 0.0),
+        log_analytics_usd_per_gb=0.0, log_retention_usd_per_gb_month=0.0,
+        metric_alert_usd_per_month=0.0)
+    return dataclasses.replace(services, platform=free)
+
+
+@pytest.fixture
+def compute_only(monkeypatch):
+    """``with_vms`` catalogs come with a free platform (see ``free_platform``)."""
+    from trainstack.catalog import facts, services
+
+    monkeypatch.setattr(facts, "load_services", lambda: free_platform(services.load_services()))
+
+
+def compute_facts(facts):
+    """``facts`` with a free platform (see ``free_platform``)."""
+    from trainstack.catalog.facts import Facts
+
+    return Facts(vms=facts.vms, services=free_platform(facts.services))

@@ -152,7 +152,8 @@ def test_training_cluster_matches_the_selection(synthesized):
         if selection.service != "azure-ml":
             continue
         t = selection.training()
-        cluster = one(synthesized[1][path.stem], "azurerm_machine_learning_compute_cluster")
+        cluster = one(synthesized[1][path.stem], "azurerm_machine_learning_compute_cluster",
+                      "training")
         assert cluster["vm_size"] == t.vm_size
         assert cluster["vm_priority"] == ("LowPriority" if t.priority == "low-priority"
                                           else "Dedicated")
@@ -173,7 +174,9 @@ def test_development_instance_only_when_the_team_wants_one(synthesized):
     assert action["action"] == "updateIdleShutdownSetting"
     assert action["body"] == {"idleTimeBeforeShutdown": "PT60M"}
     assert "azapi" in stacks["churn"]["terraform"]["required_providers"]
-    assert "azapi" not in stacks["vision-defects"]["terraform"]["required_providers"]
+    # vision-defects has no instance, and azapi only for its batch endpoint
+    assert "azapi_resource_action" not in stacks["vision-defects"]["resource"]
+    assert list(stacks["vision-defects"]["resource"]["azapi_resource"]) == ["batch_endpoint"]
 
 
 def test_private_profile_turns_public_access_off(synthesized):

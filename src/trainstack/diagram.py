@@ -22,7 +22,7 @@ from trainstack.text import printable
 _REF = re.compile(r"\$\{(?:data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)")
 _GROUPS = (
     ("compute", ("compute", "spark_pool", "databricks_cluster", "synapse_spark",
-                 "azapi_resource_action")),
+                 "azapi_resource")),
     ("ai", ("cognitive",)),
     ("network", ("virtual_network", "subnet", "private_endpoint", "private_dns", "nat_gateway",
                  "public_ip", "network_security_group", "outbound_rule")),
@@ -61,13 +61,24 @@ def _refs(value: object) -> list[tuple[str, str]]:
     return _REF.findall(value) if isinstance(value, str) else []
 
 
-def _compute_labels(selection: Selection) -> dict[str, str]:
+# the stack resource (type, local name) that holds each kind of compute, by role
+# (constructs/aml.py, endpoints.py, synapse.py, databricks.py)
+_HOLDERS = {
+    ("aml-cluster", "training"): ("azurerm_machine_learning_compute_cluster", "training"),
+    ("aml-cluster", "inference"): ("azurerm_machine_learning_compute_cluster", "scoring"),
+    ("aml-instance", "development"): ("azurerm_machine_learning_compute_instance",
+                                      "development"),
+    ("aml-online-endpoint", "inference"): ("azapi_resource", "online_endpoint"),
+    ("synapse-spark-pool", "training"): ("azurerm_synapse_spark_pool", "spark"),
+    ("synapse-spark-pool", "data-prep"): ("azurerm_synapse_spark_pool", "spark"),
+    ("databricks-cluster", "training"): ("databricks_cluster", "training"),
+}
+
+
+def _compute_labels(selection: Selection) -> dict[tuple[str, str], str]:
     """Size, nodes and price of each compute, by the stack resource that holds it."""
-    kinds = {"aml-cluster": "machine_learning_compute_cluster",
-             "aml-instance": "machine_learning_compute_instance",
-             "synapse-spark-pool": "synapse_spark_pool", "databricks-cluster": "cluster"}
-    return {kinds[c.kind]: f"{c.size} x {c.min_nodes}-{c.max_nodes}, {c.priority}, "
-                           f"${c.hourly_usd:.4f}/h" for c in selection.compute}
+    return {_HOLDERS[c.kind, c.role]: f"{c.size} x {c.min_nodes}-{c.max_nodes}, {c.priority}, "
+                                      f"${c.hourly_usd:.4f}/h" for c in selection.compute}
 
 
 def graph(selection: Selection, view: dict) -> tuple[dict[str, list[tuple[str, list[str]]]],
@@ -83,7 +94,7 @@ def graph(selection: Selection, view: dict) -> tuple[dict[str, list[tuple[str, l
             if kind in _SKIP:
                 continue
             name = str(body.get("name", local))
-            extra = next((text for key, text in compute.items() if kind.endswith(key)), "")
+            extra = compute.get((kind, local), "")
             lines = [printable(f"{kind.removeprefix('azurerm_')}: {name}")]
             lines += [printable(extra)] if extra else []
             node = _node(kind, local)

@@ -56,6 +56,10 @@ NAME_RULES: dict[str, re.Pattern[str]] = {
     "azurerm_storage_data_lake_gen2_filesystem": re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"),
     "azurerm_databricks_workspace": re.compile(r"^[a-zA-Z0-9_-]{3,64}$"),
     "azurerm_cognitive_account": re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}$"),
+    # online and batch endpoints: 3-32 letters, digits and hyphens, a letter first, unique in
+    # the region (Learn, how-to-deploy-online-endpoints and how-to-use-batch-endpoint,
+    # "endpoint name")
+    "endpoint": re.compile(r"^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$"),
 }
 
 
@@ -84,6 +88,8 @@ class Names:
     aml_spark_link: str
     databricks_workspace: str
     databricks_managed_rg: str
+    online_endpoint: str
+    batch_endpoint: str
     suffix: str
 
     def ai_account(self, kind: str, workload: str, environment: str) -> str:
@@ -110,6 +116,9 @@ class Names:
             "azurerm_synapse_spark_pool": self.spark_pool,
             "azurerm_databricks_workspace": self.databricks_workspace,
         }
+        for endpoint in (self.online_endpoint, self.batch_endpoint):
+            if not NAME_RULES["endpoint"].match(endpoint):
+                raise ValueError(f"generated endpoint name {endpoint!r} is invalid")
         for kind, value in pairs.items():
             if not NAME_RULES[kind].match(value):
                 raise ValueError(f"generated {kind} name {value!r} breaks {NAME_RULES[kind].pattern}")
@@ -149,6 +158,9 @@ def names_for(name: str, environment: str, region: str, accelerator: str, salt: 
         aml_spark_link="spark-prep",
         databricks_workspace=f"dbw-{name}-{environment}",
         databricks_managed_rg=f"rg-{name}-{environment}-{region}-dbw-managed",
+        # region-unique, so with the suffix
+        online_endpoint=_fit("", f"{name}-{environment}", sfx, 32, sep="-"),
+        batch_endpoint=_fit("", f"{name}-{environment}-batch", sfx, 32, sep="-"),
         suffix=sfx,
     )
     names.check()

@@ -1,8 +1,8 @@
 """`trainstack report`: one page per selection, for a pull-request comment or a review.
 
 The decision trail (every rule id with its reason), the compute chosen, the alternatives
-and why they lost, the monthly cost (compute and network items), the warnings, and the
-validation summary of the stack. Markdown or HTML; every text from the profile or the
+and why they lost, the monthly cost (every line of the estimate, with its price's source),
+the warnings, and the validation summary of the stack. Markdown or HTML; every text from the profile or the
 selection is escaped for where it goes (table cells, HTML), so a profile cannot forge a
 table, a link or a tag. Deterministic: no dates, no paths.
 """
@@ -33,11 +33,11 @@ def _sections(selection: Selection, validation: dict | None) -> list[tuple[str, 
     if selection.ai_services:
         parts.append(("Azure AI services", ["kind", "sku", "covers"],
                       [[a.kind, a.sku, ", ".join(a.covers)] for a in selection.ai_services]))
-    cost = [["compute", f"{selection.estimated_monthly_usd - selection.network.monthly_usd:,.2f}"]]
-    cost += [[f"{i.item} x {i.quantity}", f"{i.monthly_usd:,.2f}"]
-             for i in selection.network.items]
-    cost.append(["total", f"{selection.estimated_monthly_usd:,.2f}"])
-    parts.append(("Monthly cost (USD)", ["item", "$/month"], cost))
+    cost = [[i.item, i.category, f"{i.quantity:,.4g} {i.unit}", f"{i.unit_usd:g}",
+             f"{i.monthly_usd:,.2f}", i.source] for i in selection.cost_breakdown]
+    cost.append(["total", "", "", "", f"{selection.estimated_monthly_usd:,.2f}", ""])
+    parts.append(("Monthly cost (USD)", ["item", "category", "quantity", "$/unit", "$/month",
+                                         "price source"], cost))
     parts.append(("Decision trail", ["rule", "why"],
                   [[r.rule, r.text] for r in selection.rationale]))
     if selection.alternatives:

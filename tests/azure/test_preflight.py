@@ -2,7 +2,8 @@
 client, against trainstack.testing.fake_azure: each failure the issue names is caught, a
 quota shortage leads to a fallback, and nothing fits says what to request.
 
-vision-defects selects Standard_NC4as_T4_v3 x 4, low priority, in eastus2 (16 vCPUs of the
+vision-defects selects Standard_NC4as_T4_v3 x 4, low priority, in eastus2, and a batch scoring
+cluster of one such node (20 vCPUs of the
 regional low-priority quota; tests/golden/select/vision-defects.json)."""
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def test_everything_in_place_passes(azure, capsys):
         "message": "offered in eastus2 at low priority"}]
     [quota] = _checks(report, "quota")
     assert quota["resource"] == f"{T4} (low-priority)"
-    assert quota["message"] == "16 vCPUs needed, 100 free in eastus2"
+    # the training cluster's 4 nodes and the batch scoring cluster's 1, 4 vCPUs each
+    assert quota["message"] == "20 vCPUs needed, 100 free in eastus2"
     assert {c["status"] for c in _checks(report, "provider-registered")} == {"pass"}
     names = {c["resource"] for c in _checks(report, "name-free")}
     assert any(n.startswith("stvisiondefects") for n in names) and len(names) == 3
@@ -98,8 +100,8 @@ def test_a_quota_shortage_fails_and_the_fallback_caps_the_nodes(azure, capsys):
     [quota] = _checks(report, "quota")
     assert quota["status"] == "fail"
     assert quota["message"] == (
-        "16 vCPUs needed at most, 10 free in eastus2: request a low-priority vCPU quota "
-        f"increase of 6 for {T4} (Azure portal, Quotas, Machine learning)")
+        "20 vCPUs needed at most, 10 free in eastus2: request a low-priority vCPU quota "
+        f"increase of 10 for {T4} (Azure portal, Quotas, Machine learning)")
     fallback = report["reselected"]["compute"][0]
     assert (fallback["vm_size"], fallback["max_nodes"]) == ("Standard_NC4as_T4_v3", 2)
     assert any(r["rule"] == "NODES-QUOTA" for r in report["reselected"]["rationale"])
@@ -111,7 +113,7 @@ def test_no_quota_anywhere_means_no_fallback_and_what_to_request(azure, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert "vision-defects: NOT READY" in err
-    assert "request a low-priority vCPU quota increase of 16" in err
+    assert "request a low-priority vCPU quota increase of 20" in err
     assert "nothing else fits this profile with what Azure said" in err
     assert "    the selector: " in err  # its reason, e.g. the nearest regions that fit
 

@@ -28,8 +28,10 @@ def test_the_pages_of_two_profiles_are_the_stored_ones(fmt, suffix, tmp_path, ca
 def test_without_validation_the_page_needs_no_engine(capsys):
     assert run(["report", PROFILES[0], "--no-validate"]) == 0
     page = capsys.readouterr().out
-    assert page.startswith("## fraud-private: azure-ml in northeurope, $1,023.50/month")
-    assert "| Azure Firewall Standard (managed network) x 1 | 912.50 |" in page
+    assert page.startswith("## fraud-private: azure-ml in northeurope, $1,342.63/month")
+    assert ("| Azure Firewall Standard (managed network) | network | 1 item-months | 912.5 | "
+            "912.50 | network-2026 |") in page
+    assert "| total |  |  |  | 1,342.63 |  |" in page
     assert "### Decision trail" in page and "| NET-OUTBOUND |" in page
     assert "### Validation" not in page
 

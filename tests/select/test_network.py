@@ -67,10 +67,15 @@ def test_the_priced_network_is_the_synthesized_one(name, profile):
         update={"network": "public", "existing_network": None})})
     compute = select(public, load_facts())
     assert compute.compute == selection.compute and compute.network.items == ()
+    assert compute.compute_monthly_usd == selection.compute_monthly_usd
+    lines = [(i.item, i.quantity, i.monthly_usd) for i in selection.cost_breakdown
+             if i.category == "network"]
+    assert lines == [(i.item, i.quantity, i.monthly_usd) for i in net.items]
     assert selection.estimated_monthly_usd == pytest.approx(
-        compute.estimated_monthly_usd + net.monthly_usd)
+        sum(i.monthly_usd for i in selection.cost_breakdown))
     if not net.items:
-        assert net.mode == "public" and "NET-COST" not in [r.rule for r in selection.rationale]
+        assert net.mode == "public" and "network" not in next(
+            r.text for r in selection.rationale if r.rule == "COST-TOTAL")
 
 
 @pytest.mark.parametrize("shape,endpoints,zones,extra", [
@@ -107,7 +112,7 @@ def test_a_fixed_network_cost_over_the_budget_is_said_and_not_offset():
     assert s.within_budget is False
     assert s.estimated_monthly_usd > 912.5
     over = [r.text for r in s.rationale if r.rule == "BUDGET-OVER"]
-    assert over and "network's fixed" in over[0]
+    assert over and "with the fixed" in over[0]
     assert any(w.startswith("over budget:") for w in s.warnings)
     # compute itself was not squeezed for it: the same compute as with no budget
     free = select(parse("environment: prod\nconstraints:\n  network: private\n"), load_facts())
@@ -118,7 +123,7 @@ def test_a_budget_that_covers_the_network_stays_within():
     s = select(parse("environment: prod\nconstraints:\n  network: private\n"
                      "  monthly_budget_usd: 5000\n"), load_facts())
     assert s.within_budget and "BUDGET-OVER" not in [r.rule for r in s.rationale]
-    assert any(r.rule == "NET-COST" and "within the $5,000.00 budget" in r.text
+    assert any(r.rule == "COST-TOTAL" and "within the $5,000.00 budget" in r.text
                for r in s.rationale)
 
 
@@ -200,7 +205,7 @@ def test_only_a_pool_azure_ml_attaches_lets_azure_services_through_the_synapse_f
 
 
 def test_a_budget_equal_to_the_total_is_within():
-    """NET-COST's boundary: the total may equal the budget."""
+    """COST-TOTAL's boundary: the total may equal the budget."""
     free = select(parse("environment: prod\nconstraints:\n  network: private\n"), load_facts())
     total = free.estimated_monthly_usd
     exact = select(parse(f"environment: prod\nconstraints:\n  network: private\n"
@@ -210,13 +215,14 @@ def test_a_budget_equal_to_the_total_is_within():
 
 
 def test_over_budget_compute_advice_counts_the_network_too():
-    """When compute alone is over, its advice counted compute only: the network's line says
+    """When compute alone is over, its advice counted compute only: the fixed lines' say
     what budget holds both."""
     s = select(parse("environment: prod\nconstraints:\n  network: private\n"
                      "  monthly_budget_usd: 0.5\n"), load_facts())
     assert not s.within_budget
     over = [r.text for r in s.rationale if r.rule == "BUDGET-OVER"]
     assert len(over) == 2
-    assert over[1] == (f"the network's fixed ${s.network.monthly_usd:,.2f}/month comes on top of "
+    fixed = sum(i.monthly_usd for i in s.cost_breakdown if i.category != "compute")
+    assert over[1] == (f"the fixed ${fixed:,.2f}/month comes on top of "
                        f"compute: a budget that holds both is at least "
                        f"${math.ceil(s.estimated_monthly_usd):,}")

@@ -14,6 +14,9 @@ from trainstack.select.common import CPU_SERIES, TRAINING_GPUS
 def run(catalog, extra: str = "", **replace: str):
     return select(parse(extra, **replace), with_vms(catalog))
 
+# compute estimates and their budget steps: the platform around them is priced in test_cost.py
+pytestmark = pytest.mark.usefixtures("compute_only")
+
 
 def rules(selection) -> list[str]:
     return [r.rule for r in selection.rationale]
@@ -317,8 +320,8 @@ def test_ai_services_override_needs_a_covered_task(small_catalog):
 def test_select_json_contract_keys_and_order(small_catalog):
     d = run(small_catalog, "team:\n  prefers: [ui]\n").contract_dict()
     assert list(d) == ["profile", "service", "region", "compute", "ai_services", "network",
-                       "estimated_monthly_usd", "within_budget", "rationale", "alternatives",
-                       "warnings"]
+                       "estimated_monthly_usd", "cost_breakdown", "within_budget", "rationale",
+                       "alternatives", "warnings"]
     assert d["network"] == {"mode": "public", "outbound": None, "egress": None,
                             "private_endpoints": 0, "private_dns_zones": 0, "monthly_usd": 0.0,
                             "items": []}
@@ -414,7 +417,11 @@ RULE_SCENARIOS = {
     "NET-PRIVATE-ENDPOINTS": "constraints:\n  network: private\n",
     "NET-OUTBOUND": "constraints:\n  network: private\n",
     "NET-EGRESS": "team:\n  existing_platform: databricks\nconstraints:\n  network: private\n",
-    "NET-COST": "constraints:\n  network: private\n",
+    "COST-TOTAL": "constraints:\n  network: private\n",
+    "ENDPOINT-ONLINE": "deploy:\n  endpoint: online\n",
+    "ENDPOINT-BATCH": "deploy:\n  endpoint: batch\n",
+    "ENDPOINT-NOT-PROVISIONED": "team:\n  existing_platform: databricks\ndeploy:\n"
+                                "  endpoint: online\n",
 }
 
 

@@ -150,7 +150,7 @@ def check(text: str, expected: Expected | None, *, spark: bool = False) -> None:
     got = (t.vm_size, t.priority, t.hourly_usd, t.max_nodes)
     assert got == (expected.size, expected.priority, expected.hourly, expected.max_nodes)
     assert t.min_nodes == 0
-    assert abs(s.estimated_monthly_usd - expected.monthly) <= 0.011, (s.estimated_monthly_usd,
+    assert abs(s.compute_monthly_usd - expected.monthly) <= 0.011, (s.compute_monthly_usd,
                                                                       expected)
 
 

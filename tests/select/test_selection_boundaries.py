@@ -21,6 +21,9 @@ from trainstack.select import SelectionContext, select
 
 HEAD = MINIMAL.split("data:")[0]  # apiVersion ... problem, in westeurope
 
+# compute estimates and their budget steps: the platform around them is priced elsewhere
+pytestmark = pytest.mark.usefixtures("compute_only")
+
 
 def profile(data: str = "size_gb: 1", extra: str = ""):
     """A profile with a data section of ``data`` (one 'key: value' a line) and extra YAML."""

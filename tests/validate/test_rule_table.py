@@ -27,6 +27,8 @@ CLUSTER = "azurerm_machine_learning_compute_cluster.training"
 INSTANCE = "azurerm_machine_learning_compute_instance.development"
 WORKSPACE = "azurerm_machine_learning_workspace.workspace"
 VAULT = "azurerm_key_vault.key_vault"
+ONLINE = "azapi_resource.online_endpoint"
+BATCH = "azapi_resource.batch_endpoint"
 STORAGE = "azurerm_storage_account.storage"
 REGISTRY = "azurerm_container_registry.registry"
 POOL = "azurerm_synapse_spark_pool.spark"
@@ -290,6 +292,23 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
      [put(COGNITIVE, "public_network_access_enabled", True)], {("TS-SEC-011", COGNITIVE): E}),
     ("public-profile-public-vault", "churn", [put(VAULT, "public_network_access_enabled", True)],
      {}),
+    # TS-SEC-017: Azure ML endpoints (azapi_resource) are key-less; private means closed
+    ("online-endpoint-keys", "churn", [put(ONLINE, "body.properties.authMode", "Key")],
+     {("TS-SEC-017", ONLINE): E}),
+    ("online-endpoint-aml-token", "churn", [put(ONLINE, "body.properties.authMode", "AMLToken")],
+     {("TS-SEC-017", ONLINE): E}),
+    ("online-endpoint-no-auth-mode", "churn", [drop(ONLINE, "body.properties.authMode")],
+     {("TS-SEC-017", ONLINE): E}),
+    ("private-online-endpoint-open", "fraud-private",
+     [put(ONLINE, "body.properties.publicNetworkAccess", "Enabled")], {("TS-SEC-017", ONLINE): E}),
+    ("private-online-endpoint-default-open", "fraud-private",
+     [drop(ONLINE, "body.properties.publicNetworkAccess")], {("TS-SEC-017", ONLINE): E}),
+    ("public-online-endpoint-open", "churn",
+     [put(ONLINE, "body.properties.publicNetworkAccess", "Enabled")], {}),
+    ("batch-endpoint-keys", "vision-defects", [put(BATCH, "body.properties.authMode", "Key")],
+     {("TS-SEC-017", BATCH): E}),
+    ("other-azapi-resource", "churn",
+     [put(ONLINE, "type", "Microsoft.Storage/storageAccounts@2023-05-01")], {}),
     ("no-idle-shutdown", "churn", [remove("azapi_resource_action.development_idle_shutdown")],
      {("TS-SEC-012", INSTANCE): W}),
     ("idle-shutdown-other-action", "churn",
@@ -314,8 +333,8 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     # -- cost ----------------------------------------------------------------------------------
     ("over-budget", "churn", [meta("monthly_budget_usd", 52.24), put(BUDGET, "amount", 52.24)],
      {("TS-COST-001", ""): E}),
-    ("exactly-the-budget", "churn", [meta("monthly_budget_usd", 52.25),
-                                     put(BUDGET, "amount", 52.25)], {}),
+    ("exactly-the-budget", "churn", [meta("monthly_budget_usd", 155.76),
+                                     put(BUDGET, "amount", 155.76)], {}),
     ("budget-start-as-a-list-of-one", "churn",
      [put(BUDGET, "time_period", [{"start_date": FIXED}])], {}),
     ("fixed-expression-elsewhere", "churn", [put(BUDGET, "name", FIXED)],

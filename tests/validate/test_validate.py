@@ -104,8 +104,9 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
                     "azurerm_key_vault.key_vault"),
     "TS-SKU-001": ("churn", _set("azurerm_machine_learning_compute_cluster.vm_priority", "Spot"),
                    "azurerm_machine_learning_compute_cluster.training"),
-    "TS-SKU-002": ("vision-defects", _set("azurerm_machine_learning_compute_cluster.vm_size",
-                                          "Standard_NC6s_v3"),
+    "TS-SKU-002": ("vision-defects", lambda doc: res(
+                       doc, "azurerm_machine_learning_compute_cluster", "training").__setitem__(
+                       "vm_size", "Standard_NC6s_v3"),
                    "azurerm_machine_learning_compute_cluster.training"),
     "TS-SKU-003": ("fraud-private", _set("azurerm_machine_learning_compute_cluster.vm_size",
                                          "Standard_ND96amsr_A100_v4"),
@@ -141,6 +142,8 @@ DEFECTS: dict[str, tuple[str, Callable[[dict], None], str]] = {
                    "azurerm_key_vault.key_vault"),
     "TS-SEC-012": ("churn", _drop_all("azapi_resource_action"),
                    "azurerm_machine_learning_compute_instance.development"),
+    "TS-SEC-017": ("churn", _set("azapi_resource.body", {"properties": {"authMode": "Key"}}),
+                   "azapi_resource.online_endpoint"),
     "TS-SEC-013": ("churn", _set("azurerm_machine_learning_compute_cluster.ssh",
                                  {"admin_username": "azureuser", "admin_password": "hunter2!"}),
                    "azurerm_machine_learning_compute_cluster.training"),

@@ -20,6 +20,7 @@ then is the fallback. When nothing fits, the failing checks say what to request.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,7 +32,7 @@ from trainstack.errors import SelectionError
 from trainstack.profile.models import WorkloadProfile
 from trainstack.select import Selection, select
 from trainstack.select.common import SelectionContext
-from trainstack.select.models import AmlCluster, AmlInstance
+from trainstack.select.models import AmlCluster, AmlInstance, AmlOnlineEndpoint
 
 Status = Literal["pass", "fail", "warn"]
 _NAME_KINDS = {"azurerm_storage_account": "storage", "azurerm_key_vault": "vault",
@@ -75,8 +76,18 @@ class Report:
                 "reselected": self.reselected.contract_dict() if self.reselected else None}
 
 
-def _vm_computes(selection: Selection) -> list[AmlCluster | AmlInstance]:
-    return [c for c in selection.compute if isinstance(c, AmlCluster | AmlInstance)]
+def _vm_computes(selection: Selection) -> list[AmlCluster | AmlInstance | AmlOnlineEndpoint]:
+    return [c for c in selection.compute
+            if isinstance(c, AmlCluster | AmlInstance | AmlOnlineEndpoint)]
+
+
+def _vcpus_needed(c: AmlCluster | AmlInstance | AmlOnlineEndpoint) -> int:
+    """The quota a compute holds at most: an online deployment's instances plus the 20%
+    Azure ML reserves for upgrades (Learn, how-to-manage-quotas, "Azure Machine Learning
+    online endpoints and batch endpoints": ceil(1.2 x instances) x cores)."""
+    if isinstance(c, AmlOnlineEndpoint):
+        return math.ceil(1.2 * c.max_nodes) * c.vcpus
+    return c.max_nodes * c.vcpus
 
 
 def check_compute(selection: Selection, offered: dict[str, live.Offered],
@@ -84,9 +95,15 @@ def check_compute(selection: Selection, offered: dict[str, live.Offered],
     """vm-size-offered and quota for every Azure ML compute of the selection."""
     checks: list[Check] = []
     needs: dict[tuple[str, bool], int] = {}
+    seen: set[tuple[str, bool]] = set()
     for c in _vm_computes(selection):
         low = c.priority == "low-priority"
         size = offered.get(c.vm_size)
+        if (c.vm_size, low) in seen:  # checked once; counted each time it passed
+            if size is not None and (size.family, low) in needs:
+                needs[(size.family, low)] += _vcpus_needed(c)
+            continue
+        seen.add((c.vm_size, low))
         if size is None:
             checks.append(Check("vm-size-offered", "fail", c.vm_size,
                                 f"{c.vm_size} is not offered for Azure ML compute in "
@@ -99,7 +116,7 @@ def check_compute(selection: Selection, offered: dict[str, live.Offered],
         checks.append(Check("vm-size-offered", "pass", c.vm_size,
                             f"offered in {selection.region}" + (" at low priority" if low else "")))
         key = (size.family, low)
-        needs[key] = needs.get(key, 0) + c.max_nodes * c.vcpus
+        needs[key] = needs.get(key, 0) + _vcpus_needed(c)
     for (family, low), need in sorted(needs.items()):
         checks.append(_quota_check(family, low, need, quota, selection.region))
     return checks

@@ -2,7 +2,8 @@
 
 Synapse Spark node sizes and vCore price, Databricks node series, DBU rates and
 ML runtimes, Azure AI services kinds with SKUs, covered tasks and usage
-prices, and the fixed prices of a private network. Read lazily, once; never fetched.
+prices, the fixed prices of a private network, and the platform's prices (registry,
+storage, Log Analytics, alerts). Read lazily, once; never fetched.
 """
 
 from __future__ import annotations
@@ -95,11 +96,49 @@ class NetworkFacts:
 
 
 @dataclass(frozen=True)
+class PlatformFacts:
+    """List prices of what the stack creates around the compute, and the assumptions that
+    turn the run volume into Log Analytics gigabytes (each with its source)."""
+
+    hours_per_month: int
+    registry_usd_per_day: dict[str, float]  # by SKU: Basic, Standard, Premium
+    storage_usd_per_gb_month: dict[str, float]  # blob hot tier, by redundancy: LRS, ZRS
+    datalake_usd_per_gb_month: dict[str, float]  # hierarchical namespace, hot tier
+    log_analytics_usd_per_gb: float  # Analytics logs, pay-as-you-go ingestion
+    log_retention_usd_per_gb_month: float  # kept beyond the included days
+    log_free_retention_days: int
+    logs_base_gb_per_month: float  # the stack's resources' logs and metrics, idle
+    logs_gb_per_node_hour: float  # what a running node adds
+    metric_alert_usd_per_month: float  # one rule on one time series
+    source: str
+
+
+@dataclass(frozen=True)
+class EndpointFacts:
+    """Azure ML endpoints: the sizes a managed online endpoint runs on, and the instances
+    trainstack deploys by default."""
+
+    online_sizes: tuple[re.Pattern[str], ...]
+    min_memory_gib: float  # smaller sizes may stop the container for want of memory
+    gpu_memory_gib: dict[str, float]  # total GPU memory a model of each size needs
+    instances: dict[str, int]  # online instances: "prod" and "other" environments
+    batch_nodes: dict[str, int]  # the batch cluster's maximum nodes, likewise
+    max_instances: int
+    source: str
+
+    def online(self, vm_size: str) -> bool:
+        """Whether managed online endpoints run on this size."""
+        return any(p.match(vm_size) for p in self.online_sizes)
+
+
+@dataclass(frozen=True)
 class ServiceFacts:
     synapse: SynapseFacts
     databricks: DatabricksFacts
     ai: AiFacts
     network: NetworkFacts
+    platform: PlatformFacts
+    endpoints: EndpointFacts
     sources: dict[str, dict[str, str]]
 
 
@@ -136,6 +175,9 @@ def parse_services(data: dict) -> ServiceFacts:
             source=ai["source"],
         ),
         network=NetworkFacts(**data["network"]),
+        platform=PlatformFacts(**data["platform"]),
+        endpoints=EndpointFacts(**{**data["endpoints"], "online_sizes": tuple(
+            re.compile(p) for p in data["endpoints"]["online_sizes"])}),
         sources=data["sources"],
     )
 

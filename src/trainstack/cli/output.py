@@ -136,6 +136,13 @@ def selection_table(selection: Selection) -> None:
             ("item", "count", "$/month"),
             [(i.item, str(i.quantity), f"{i.monthly_usd:,.2f}") for i in selection.network.items],
             no_wrap=("count", "$/month")))
+    if selection.cost_breakdown:
+        console.print(_table(
+            f"Cost: ${selection.estimated_monthly_usd:,.2f}/month",
+            ("item", "category", "quantity", "$/unit", "$/month", "price source"),
+            [(i.item, i.category, f"{i.quantity:,.4g} {i.unit}", f"{i.unit_usd:g}",
+              f"{i.monthly_usd:,.2f}", i.source) for i in selection.cost_breakdown],
+            no_wrap=("category", "$/unit", "$/month")))
     console.print(_table("Rationale", ("rule", "why"),
                          [(r.rule, r.text) for r in selection.rationale], no_wrap=("rule",)))
     if selection.alternatives:

@@ -12,7 +12,7 @@ and failure alerts when the profile gives an address.
 
 from __future__ import annotations
 
-from trainstack import arm
+from trainstack import alerts, arm
 from trainstack.constructs import data_access
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder, disposable, iso_minutes
@@ -26,6 +26,7 @@ ISOLATION = {"internet": "AllowInternetOutbound", "approved-only": "AllowOnlyApp
 def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace:
     """The workspace and everything it needs, plus the training cluster."""
     workspace, storage = _workspace(b)
+    b.aml_storage = storage
     cluster = _training_cluster(b, workspace, storage, training)
     data_access.add_training_data(b, workspace, cluster, storage)
     b.output("workspace_name", workspace.ref("name"), "Azure ML workspace name")
@@ -214,25 +215,6 @@ def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,
     b.output("development_instance_name", instance.ref("name"), "Development compute instance")
 
 
-# Step 6 alerts: (local name, name suffix, what happened, metric, aggregation, operator,
-# threshold). Metrics of Microsoft.MachineLearningServices/workspaces (Learn, "Supported
-# metrics for Microsoft.MachineLearningServices/workspaces"; the Azure Monitor Baseline Alerts
-# enable these for ML workspaces). Azure has no "allocation failed" metric: a cluster short
-# of quota shows as quota near 100%, a node Azure cannot use as an unusable node.
-ALERTS = (
-    ("failed_runs", "failed-runs", "A training run failed in the Azure ML workspace",
-     "Failed Runs", "Total", "GreaterThan", 0),
-    ("quota", "quota", ("A cluster uses 90% or more of its VM family's quota: new nodes may "
-                        "not be allocated"),
-     "Quota Utilization Percentage", "Maximum", "GreaterThanOrEqual", 90),
-    ("unusable_nodes", "unusable-nodes", "A cluster node is unusable (Azure recycles it)",
-     "Unusable Nodes", "Maximum", "GreaterThan", 0),
-)
-PREEMPTED = ("preempted_nodes", "preempted-nodes",
-             "Low-priority nodes were preempted: runs restart or wait", "Preempted Nodes",
-             "Maximum", "GreaterThan", 0)
-
-
 def _alerts(b: StackBuilder, workspace: r.MachineLearningWorkspace,
             training: AmlCluster) -> None:
     """Step 6: mail the team when a training run fails, when a cluster nears its quota or
@@ -247,17 +229,6 @@ def _alerts(b: StackBuilder, workspace: r.MachineLearningWorkspace,
         email_receiver=(r.EmailReceiver(name="ml-team", email_address=email),), tags=b.tags,
     )
     b.add(group)
-    low_priority = training.priority == "low-priority"
-    for local, suffix, what, metric, aggregation, operator, threshold in (
-            ALERTS + ((PREEMPTED,) if low_priority else ())):
-        b.add(r.MetricAlert(
-            local_name=local, name=f"alert-{profile.name}-{profile.environment}-{suffix}",
-            resource_group_name=b.rg.ref("name"), scopes=(workspace.ref(),), description=what,
-            severity=2, frequency="PT15M", window_size="PT1H",
-            criteria=(r.MetricCriteria(
-                metric_namespace="Microsoft.MachineLearningServices/workspaces",
-                metric_name=metric, aggregation=aggregation, operator=operator,
-                threshold=threshold,
-            ),),
-            action=(r.AlertAction(action_group_id=group.ref()),), tags=b.tags,
-        ))
+    b.action_group = group
+    for alert in alerts.workspace_alerts(training.priority == "low-priority"):
+        b.metric_alert(alert, alerts.WORKSPACE, workspace.ref())

@@ -9,6 +9,7 @@ Azure Verified Modules share one interface for tags, identity and diagnostics.
 from __future__ import annotations
 
 from trainstack import arm
+from trainstack.alerts import Alert
 from trainstack.constructs import resources as r
 from trainstack.constructs.literal import Joined
 from trainstack.constructs.spec import (
@@ -22,6 +23,7 @@ from trainstack.constructs.spec import (
 )
 from trainstack.naming import Names, names_for
 from trainstack.profile.models import WorkloadProfile
+from trainstack.select.cost import LOG_RETENTION_DAYS
 from trainstack.select.models import Selection
 from trainstack.settings import Settings
 
@@ -141,6 +143,9 @@ class StackBuilder:
         self.features: dict = {}
         # set by the training part when Azure ML trains; other parts attach to it
         self.aml_workspace: r.MachineLearningWorkspace | None = None
+        self.aml_storage: r.StorageAccount | None = None
+        # the team's mail for alerts (step 6), made by the training part when asked for
+        self.action_group: r.ActionGroup | None = None
 
     @property
     def common(self) -> dict:
@@ -180,7 +185,8 @@ class StackBuilder:
         if self._logs is None:
             self._logs = r.LogAnalyticsWorkspace(
                 local_name="logs", name=self.names.log_analytics,
-                retention_in_days=90 if self.profile.environment == "prod" else 30, **self.common,
+                retention_in_days=LOG_RETENTION_DAYS[self.profile.environment == "prod"],
+                **self.common,
             )
             self.add(self._logs)
         return self._logs
@@ -211,6 +217,25 @@ class StackBuilder:
             if isinstance(e, r.StorageAccount):
                 self.diagnostics(f"{e.local_name}_blob_diagnostics", f"{name}-blob",
                                  Joined(e.ref(), arm.BLOB_SERVICE), arm.BLOB_SERVICE_DIAGNOSTICS)
+
+    def metric_alert(self, alert: Alert, namespace: str, scope: str) -> None:
+        """One metric alert (trainstack/alerts.py) on ``scope`` to the team's action group."""
+        assert self.action_group is not None, "alerts go to the action group"
+        profile = self.profile
+        self.add(r.MetricAlert(
+            local_name=alert.local,
+            name=f"alert-{profile.name}-{profile.environment}-{alert.suffix}",
+            resource_group_name=self.rg.ref("name"), scopes=(scope,), description=alert.what,
+            severity=2, frequency="PT15M", window_size="PT1H",
+            criteria=(r.MetricCriteria(
+                metric_namespace=namespace, metric_name=alert.metric,
+                aggregation=alert.aggregation, operator=alert.operator,
+                threshold=alert.threshold,
+                dimension=(r.MetricDimension(name=alert.dimension[0],
+                                             values=(alert.dimension[1],)),)
+                if alert.dimension else None),),
+            action=(r.AlertAction(action_group_id=self.action_group.ref()),), tags=self.tags,
+        ))
 
     def role(self, local: str, scope: r.Element, role: str, principal: str, why: str) -> None:
         """A role assignment of ``role`` on ``scope`` to an identity, with the reason."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from trainstack.constructs import ai, aml, databricks, monitoring, synapse
+from trainstack.constructs import ai, aml, databricks, endpoints, monitoring, synapse
 from trainstack.constructs.base import StackBuilder
 from trainstack.select.models import AmlCluster, AmlInstance, DatabricksCluster, SynapsePool
 
@@ -44,6 +44,13 @@ def development(b: StackBuilder) -> None:
         aml.add_dev_instance(b, b.require_aml_workspace(), dev)
 
 
+def endpoint(b: StackBuilder) -> None:
+    """Step 5: the online or batch endpoint in the Azure ML workspace."""
+    if b.selection.role("inference") is not None:
+        assert b.aml_storage is not None
+        endpoints.add_endpoint(b, b.require_aml_workspace(), b.aml_storage)
+
+
 def ai_services(b: StackBuilder) -> None:
     """Azure AI services accounts for a prebuilt model."""
     if b.selection.ai_services:
@@ -55,5 +62,5 @@ def cost_monitoring(b: StackBuilder) -> None:
     monitoring.add_budget(b)
 
 
-PARTS: tuple[Part, ...] = (training, data_preparation, development, ai_services,
+PARTS: tuple[Part, ...] = (training, data_preparation, development, endpoint, ai_services,
                            cost_monitoring)

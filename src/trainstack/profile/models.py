@@ -61,6 +61,9 @@ MAX_RUNS_PER_MONTH = 44_640  # one run a minute for 31 days
 MAX_BUDGET_USD = 100_000_000
 MAX_REQUESTS_PER_MONTH = 10**12
 MAX_METRIC_TARGET = 1e12
+MAX_INSTANCES = 50  # per deployment (Learn, how-to-manage-quotas, "Azure Machine Learning
+#                     online endpoints and batch endpoints")
+HOURS_PER_MONTH = 744  # 31 days
 
 # What the CDK engine reads as its own token inside any string ("${TfToken[TOKEN.1]}",
 # cdktf lib/tokens/private/encoding.js); such text cannot pass through it literally.
@@ -224,6 +227,11 @@ class Deploy(_Section):
         default=None, ge=0, le=MAX_REQUESTS_PER_MONTH,
         description="Expected calls per month, for usage-priced services."
     )
+    instances: int | None = Field(default=None, ge=1, le=MAX_INSTANCES, description=(
+        "Online: the deployment's instances (default 3 in prod, else 1); batch: the scoring "
+        "cluster's maximum nodes (default 2 in prod, else 1)."))
+    batch_hours_per_month: Number = Field(default=30, ge=0, le=HOURS_PER_MONTH, description=(
+        "Node-hours the batch endpoint's cluster scores per month, for the estimate."))
     callers: list[Annotated[str, Field(pattern=OBJECT_ID_PATTERN)]] = Field(
         default_factory=list, max_length=MAX_CALLERS, description=(
             "Entra object ids (a group, an application's service principal, a managed "

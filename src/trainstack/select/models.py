@@ -83,6 +83,13 @@ class AmlInstance(_OnVms):
     kind: Literal["aml-instance"] = "aml-instance"
 
 
+class AmlOnlineEndpoint(_OnVms):
+    """A managed online endpoint's deployment (inference): ``min_nodes`` = ``max_nodes`` =
+    its instances, billed around the clock."""
+
+    kind: Literal["aml-online-endpoint"] = "aml-online-endpoint"
+
+
 class SynapsePool(_Compute):
     """A Synapse Spark pool (training, or data preparation for Azure ML)."""
 
@@ -107,7 +114,8 @@ class DatabricksCluster(_OnVms):
     runtime: str  # Databricks ML runtime
 
 
-ComputeChoice = Annotated[AmlCluster | AmlInstance | SynapsePool | DatabricksCluster,
+ComputeChoice = Annotated[AmlCluster | AmlInstance | AmlOnlineEndpoint | SynapsePool
+                          | DatabricksCluster,
                           Field(discriminator="kind")]
 
 
@@ -157,6 +165,29 @@ class NetworkChoice(_Value):
         }
 
 
+CostCategory = Literal["compute", "usage", "network", "platform", "endpoint"]
+
+
+class CostItem(_Value):
+    """One priced line of the monthly estimate: what, how much of it, at what list price,
+    and the catalog source of that price (catalog/data/*.json "sources")."""
+
+    item: str
+    category: CostCategory
+    quantity: float
+    unit: str
+    unit_usd: float
+    monthly_usd: float
+    source: str
+
+    def contract_dict(self) -> dict[str, Any]:
+        """One ``cost_breakdown`` entry of the select JSON."""
+        return {"item": self.item, "category": self.category,
+                "quantity": _number(round(self.quantity, 4)), "unit": self.unit,
+                "unit_usd": self.unit_usd, "monthly_usd": self.monthly_usd,
+                "source": self.source}
+
+
 class Selection(_Value):
     profile: str
     service: Literal["azure-ml", "databricks", "synapse", "ai-services"]
@@ -165,10 +196,20 @@ class Selection(_Value):
     ai_services: tuple[AiServiceChoice, ...] = ()
     network: NetworkChoice = NetworkChoice()
     estimated_monthly_usd: float
+    # what the estimate is made of, item by item; sums to estimated_monthly_usd
+    cost_breakdown: tuple[CostItem, ...] = ()
     within_budget: bool
     rationale: tuple[Reason, ...]
     alternatives: tuple[Alternative, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    @property
+    def compute_monthly_usd(self) -> float:
+        """What the service's own flow priced and fit to the budget: its compute (or, for
+        Azure AI services, usage) lines, without the endpoint, network and platform."""
+        return round(sum((i.monthly_usd for i in self.cost_breakdown
+                          if i.category in ("compute", "usage") and "scoring" not in i.item),
+                         0.0), 2)
 
     def role(self, role: str) -> ComputeChoice | None:
         """The compute with this role, if the selection has one."""
@@ -203,6 +244,7 @@ class Selection(_Value):
             ],
             "network": self.network.contract_dict(),
             "estimated_monthly_usd": self.estimated_monthly_usd,
+            "cost_breakdown": [i.contract_dict() for i in self.cost_breakdown],
             "within_budget": self.within_budget,
             "rationale": [{"rule": r.rule, "text": r.text} for r in self.rationale],
             "alternatives": [

@@ -49,7 +49,10 @@ class Rule(StrEnum):
     NET_PRIVATE_ENDPOINTS = "NET-PRIVATE-ENDPOINTS"
     NET_OUTBOUND = "NET-OUTBOUND"
     NET_EGRESS = "NET-EGRESS"
-    NET_COST = "NET-COST"
+    ENDPOINT_ONLINE = "ENDPOINT-ONLINE"
+    ENDPOINT_BATCH = "ENDPOINT-BATCH"
+    ENDPOINT_NOT_PROVISIONED = "ENDPOINT-NOT-PROVISIONED"
+    COST_TOTAL = "COST-TOTAL"
 
 
 RULES: dict[Rule, str] = {
@@ -105,6 +108,17 @@ RULES: dict[Rule, str] = {
                        "prod allows only approved outbound, with FQDN rules for package "
                        "sources and the firewall Azure deploys for them",
     Rule.NET_EGRESS: "no-public-IP Databricks clusters leave through a NAT gateway",
-    Rule.NET_COST: "the network's fixed monthly cost is added to the estimate and counts "
-                   "against the budget",
+    Rule.ENDPOINT_ONLINE: "deploy.endpoint online: a managed online endpoint with Entra "
+                          "(key-less) auth on the cheapest size it runs on that holds the model, "
+                          "CPU unless the model trained on GPU for images, audio or text; "
+                          "instances billed around the clock",
+    Rule.ENDPOINT_BATCH: "deploy.endpoint batch: a batch endpoint with a scoring cluster that "
+                         "scales from zero, priced at deploy.batch_hours_per_month",
+    Rule.ENDPOINT_NOT_PROVISIONED: "the endpoint is not part of this stack (the Azure AI "
+                                   "services account serves calls itself; Databricks and "
+                                   "Synapse stacks have no Azure ML workspace)",
+    Rule.COST_TOTAL: "the estimate is every line of cost_breakdown: compute, the network's "
+                     "fixed prices, the platform around the compute (registry, storage, Log "
+                     "Analytics, alert rules) and the endpoint; the fixed lines count against "
+                     "the budget",
 }

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import math
 
+from trainstack import alerts
 from trainstack.catalog.facts import Facts
 from trainstack.catalog.vm import Catalog
 from trainstack.errors import SelectionError
 from trainstack.profile.models import WorkloadProfile
 from trainstack.regions import nearest
+from trainstack.select import cost
 from trainstack.select.ai import select_ai
 from trainstack.select.aml_flow import select_azure_ml
 from trainstack.select.common import Notes, Requirement, SelectionContext
-from trainstack.select.models import Selection
+from trainstack.select.inference import select_inference
+from trainstack.select.models import AmlOnlineEndpoint, CostItem, Selection
 from trainstack.select.network import select_network
 from trainstack.select.pools import pools_of
 from trainstack.select.rules import Rule
@@ -54,41 +57,67 @@ def select(profile: WorkloadProfile, facts: Facts,
     else:
         compute, monthly, within, alternatives = select_azure_ml(
             profile, pools, region, facts.services, context, notes, decision.spark_prep)
+    items = (cost.ai_items(profile, ai, monthly, facts) if ai else
+             cost.compute_items(profile, compute, monthly, facts, region))
+    inference, endpoint_items = select_inference(profile, decision.service,
+                                                 next(iter(compute), None), facts, region, notes)
+    if inference is not None:
+        compute.append(inference)
     network = select_network(profile, decision.service, decision.spark_prep, len(ai),
                              facts.services.network, notes)
-    monthly, within = _with_network(profile, monthly, within, network.monthly_usd, notes)
+    fixed = [*endpoint_items, *cost.network_items(network, facts.services.network.source)]
+    fixed += cost.platform_items(profile, decision.service, cost.node_hours(items + fixed),
+                                 _alert_rules(profile, decision.service, compute),
+                                 facts.services.platform)
+    items += fixed
+    monthly, within = _with_fixed(profile, monthly, within, fixed, notes,
+                                  "usage" if ai else "compute")
     return Selection(
         profile=profile.name, service=decision.service, region=region, compute=tuple(compute),
-        ai_services=ai, network=network, estimated_monthly_usd=round(monthly, 2),
-        within_budget=within,
+        ai_services=ai, network=network, estimated_monthly_usd=cost.total(items),
+        cost_breakdown=tuple(items), within_budget=within,
         rationale=tuple(notes.rationale), alternatives=alternatives,
         warnings=tuple(notes.warnings),
     )
 
 
-def _with_network(profile: WorkloadProfile, monthly: float, within: bool, network: float,
-                  notes: Notes) -> tuple[float, bool]:
-    """NET-COST: the estimate with the network's fixed cost, and whether that fits the budget.
-    The compute steps cannot offset a fixed cost, so they are not re-run for it."""
-    if network == 0:
+def _alert_rules(profile: WorkloadProfile, service: str, compute: list) -> int:
+    """How many metric alert rules the stack makes (trainstack/alerts.py): Azure ML's, when
+    the profile gives an address to mail."""
+    if service != "azure-ml" or profile.monitor.alert_email is None:
+        return 0
+    training, online = compute[0], any(isinstance(c, AmlOnlineEndpoint) for c in compute)
+    return len(alerts.workspace_alerts(training.priority == "low-priority")) + (
+        len(alerts.ENDPOINT_ALERTS) if online else 0)
+
+
+def _with_fixed(profile: WorkloadProfile, monthly: float, within: bool, fixed: list[CostItem],
+                notes: Notes, first: str) -> tuple[float, bool]:
+    """COST-TOTAL: the estimate with the fixed lines (endpoint, network, platform), and whether
+    that fits the budget. The compute steps cannot offset a fixed cost, so they are not re-run
+    for it."""
+    parts = {c: cost.total([i for i in fixed if i.category == c])
+             for c in ("endpoint", "network", "platform")}
+    if not any(parts.values()):
         return monthly, within
-    total = round(monthly + network, 2)
+    total = round(cost.total(fixed) + monthly, 2)
     budget = profile.constraints.monthly_budget_usd
     fits = budget is None or total <= budget
-    notes.why(Rule.NET_COST, f"${monthly:,.2f} compute + ${network:,.2f} network = "
-                             f"${total:,.2f}/month"
-                             + (f", within the ${budget:,.2f} budget" if budget and fits else ""))
+    notes.why(Rule.COST_TOTAL, f"${monthly:,.2f} {first} + "
+              + " + ".join(f"${v:,.2f} {c}" for c, v in parts.items() if v)
+              + f" = ${total:,.2f}/month"
+              + (f", within the ${budget:,.2f} budget" if budget and fits else ""))
     if within and not fits:
         notes.why(Rule.BUDGET_OVER,
-                  f"compute fits the ${budget:,.2f} budget, but with the network's fixed "
-                  f"${network:,.2f}/month the total ${total:,.2f} does not: raise "
+                  f"compute fits the ${budget:,.2f} budget, but with the fixed "
+                  f"${total - monthly:,.2f}/month the total ${total:,.2f} does not: raise "
                   f"constraints.monthly_budget_usd to at least ${math.ceil(total):,}")
         notes.warn(f"over budget: ${total:,.2f}/month > ${budget:,.2f}")
         within = False
     elif not fits:
         # compute's own advice counted compute only
         notes.why(Rule.BUDGET_OVER,
-                  f"the network's fixed ${network:,.2f}/month comes on top of compute: a "
+                  f"the fixed ${total - monthly:,.2f}/month comes on top of compute: a "
                   f"budget that holds both is at least ${math.ceil(total):,}")
     return total, within
 

@@ -36,7 +36,8 @@ USABLE = 0.75  # share of a node's memory Spark executors can use
 PREFERRED_MAX_WORKERS = 32  # beyond this, shuffle and driver overhead grow: prefer bigger nodes
 DATABRICKS_AUTOTERMINATE_MINUTES = 30
 DATABRICKS_MAX_WORKERS = 100
-MIN_WORKER_GIB = 14  # smaller nodes spend most of their memory on Spark itself
+MIN_WORKER_GIB = 14
+DBU_RATE = "all-purpose"  # the cluster kind the stack creates (constructs/databricks.py)  # smaller nodes spend most of their memory on Spark itself
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,11 @@ def synapse_pool(profile: WorkloadProfile, facts: SynapseFacts, notes: Notes, *,
 # -- Databricks ------------------------------------------------------------------------
 
 def _node_hourly(vm: VmSize, facts: DatabricksFacts, spot: bool) -> float:
-    """VM price (spot where the catalog has a low-priority price) + DBUs at jobs rate."""
+    """VM price (spot where the catalog has a low-priority price) + DBUs at the all-purpose
+    rate: the stack creates an all-purpose cluster (``databricks_cluster``), and jobs that run
+    on it are billed as all-purpose compute (the jobs rate is for job clusters a job creates)."""
     vm_price = vm.low_priority_usd if spot and vm.low_priority_usd is not None else vm.hourly_usd
-    return vm_price + facts.dbu_per_hour(vm.family, vm.vcpus) * facts.dbu_usd["jobs"]
+    return vm_price + facts.dbu_per_hour(vm.family, vm.vcpus) * facts.dbu_usd[DBU_RATE]
 
 
 def _cluster_hourly(vm: VmSize, workers: int, facts: DatabricksFacts, spot: bool) -> float:
@@ -148,7 +151,8 @@ def databricks_cluster(profile: WorkloadProfile, pools: Pools, region: str,
         f"{vm.vm_size} ({vm.family}, {vm.vcpus} vCPUs, {vm.memory_gib:g} GiB"
         + (f", {vm.gpus} x {vm.gpu_model}" if vm.gpus else "")
         + f"), {shape.format(w=workers)}: the cheapest cluster at VM + {dbu:g} DBU/h x "
-        f"${facts.dbu_usd['jobs']:.2f} (jobs compute, premium); runtime {runtime} "
+        f"${facts.dbu_usd[DBU_RATE]:.2f} (all-purpose compute, premium: the cluster the stack "
+        f"creates); runtime {runtime} "
         f"({facts.runtime_lts} ML), auto-terminates after {DATABRICKS_AUTOTERMINATE_MINUTES} "
         "idle minutes",
     )

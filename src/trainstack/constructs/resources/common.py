@@ -88,6 +88,12 @@ class ActionGroup(Element, terraform_type="azurerm_monitor_action_group"):
     tags: dict[str, str]
 
 
+class MetricDimension(Block):
+    name: str
+    operator: Literal["Include", "Exclude", "StartsWith"] = "Include"
+    values: tuple[str, ...]
+
+
 class MetricCriteria(Block):
     metric_namespace: str
     metric_name: str
@@ -95,6 +101,7 @@ class MetricCriteria(Block):
     operator: Literal["Equals", "GreaterThan", "GreaterThanOrEqual", "LessThan",
                       "LessThanOrEqual"]
     threshold: float
+    dimension: tuple[MetricDimension, ...] | None = None
 
 
 class AlertAction(Block):
@@ -122,3 +129,16 @@ class ResourceAction(Element, terraform_type="azapi_resource_action"):
     action: str
     method: Literal["POST", "PATCH", "PUT", "DELETE", "GET", "HEAD"] = "POST"
     body: dict[str, Any]
+
+
+class AzapiResource(Element, terraform_type="azapi_resource"):
+    """azapi_resource: an ARM resource the azurerm provider does not have (``type`` is
+    "<resource type>@<api-version>", ``body`` the ARM body without name and location)."""
+
+    type: str
+    name: str
+    parent_id: str
+    location: str
+    identity: tuple[Identity, ...] | None = None
+    body: dict[str, Any]
+    tags: dict[str, str] | None = None

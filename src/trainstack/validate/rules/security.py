@@ -1,4 +1,4 @@
-"""TS-SEC-001..013, -016: the security baseline (mapped to Azure Policy built-ins for Azure ML where
+"""TS-SEC-001..013, -016, -017: the security baseline (mapped to Azure Policy built-ins for Azure ML where
 one exists)."""
 
 from __future__ import annotations
@@ -117,3 +117,29 @@ def _synapse_firewall(r: Resource, ctx: RuleContext) -> Iterator[str]:
     if not attached:
         yield ("admits resources of every Azure tenant, and no Azure ML workspace attaches "
                "a pool of this workspace: remove it, or add your own address ranges")
+
+
+ENDPOINT_TYPES = ("Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+                  "Microsoft.MachineLearningServices/workspaces/batchEndpoints")
+
+
+@resource_rule("TS-SEC-017", "Azure ML endpoints take Entra ID tokens only, and a private "
+               "profile's online endpoint is closed",
+               "authMode Key or AMLToken hands out keys and tokens that bypass Entra ID "
+               "(azure-rest-api-specs machinelearningservices 2024-10-01: AADToken is the Entra "
+               "mode); with publicNetworkAccess Enabled an online endpoint answers from the "
+               "internet though the workspace is private (Learn, how-to-secure-online-endpoint)",
+               "error", ["azapi_resource"])
+def _endpoints(r: Resource, ctx: RuleContext) -> Iterator[str]:
+    kind = str(r.get("type", "")).split("@", 1)[0]
+    if kind not in ENDPOINT_TYPES:
+        raise NotApplicable
+    body = r.get("body")
+    props = body.get("properties") if isinstance(body, dict) else None
+    if not isinstance(props, dict):
+        props = {}
+    if props.get("authMode") != "AADToken":
+        yield f"authMode is {props.get('authMode')!r}, not AADToken (Entra ID only)"
+    private = ctx.stack.meta.get("network") == "private"
+    if private and kind == ENDPOINT_TYPES[0] and props.get("publicNetworkAccess") != "Disabled":
+        yield "the profile is private but publicNetworkAccess is not Disabled"
