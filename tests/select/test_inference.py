@@ -123,3 +123,18 @@ def test_a_region_without_a_fitting_size_is_a_clear_error():
         select(scenario_profile("deploy:\n  endpoint: online\n"), with_vms(catalog))
     assert info.value.field == "deploy.endpoint"
     assert "no CPU size for a managed online endpoint in westeurope" in info.value.message
+
+
+def test_data_drift_in_an_approved_only_network_is_a_warning():
+    """Learn (concept-model-monitoring): model monitoring does not support the
+    AllowOnlyApprovedOutbound managed network isolation setting."""
+    prod = run("environment: prod\nconstraints:\n  network: private\nmonitor:\n"
+               "  data_drift: true\n")
+    assert prod.network.outbound == "approved-only"
+    assert any(w.startswith("monitor.data_drift: Azure ML model monitors do not run")
+               for w in prod.warnings)
+    dev = run("constraints:\n  network: private\nmonitor:\n  data_drift: true\n")
+    assert dev.network.outbound == "internet" and not dev.warnings
+    assert "MONITOR-DRIFT" in [r.rule for r in dev.rationale]
+    off = run("environment: prod\nconstraints:\n  network: private\n")
+    assert "MONITOR-DRIFT" not in [r.rule for r in off.rationale]

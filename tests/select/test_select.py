@@ -418,6 +418,7 @@ RULE_SCENARIOS = {
     "NET-OUTBOUND": "constraints:\n  network: private\n",
     "NET-EGRESS": "team:\n  existing_platform: databricks\nconstraints:\n  network: private\n",
     "COST-TOTAL": "constraints:\n  network: private\n",
+    "MONITOR-DRIFT": "monitor:\n  data_drift: true\n",
     "ENDPOINT-ONLINE": "deploy:\n  endpoint: online\n",
     "ENDPOINT-BATCH": "deploy:\n  endpoint: batch\n",
     "ENDPOINT-NOT-PROVISIONED": "team:\n  existing_platform: databricks\ndeploy:\n"

@@ -53,6 +53,7 @@ class Rule(StrEnum):
     ENDPOINT_BATCH = "ENDPOINT-BATCH"
     ENDPOINT_NOT_PROVISIONED = "ENDPOINT-NOT-PROVISIONED"
     COST_TOTAL = "COST-TOTAL"
+    MONITOR_DRIFT = "MONITOR-DRIFT"
 
 
 RULES: dict[Rule, str] = {
@@ -117,6 +118,9 @@ RULES: dict[Rule, str] = {
     Rule.ENDPOINT_NOT_PROVISIONED: "the endpoint is not part of this stack (the Azure AI "
                                    "services account serves calls itself; Databricks and "
                                    "Synapse stacks have no Azure ML workspace)",
+    Rule.MONITOR_DRIFT: "monitor.data_drift: an Azure ML model monitor is a step after training "
+                        "(it needs registered data assets), not infrastructure; it does not run "
+                        "in a managed network that allows only approved outbound",
     Rule.COST_TOTAL: "the estimate is every line of cost_breakdown: compute, the network's "
                      "fixed prices, the platform around the compute (registry, storage, Log "
                      "Analytics, alert rules) and the endpoint; the fixed lines count against "

@@ -65,6 +65,7 @@ def select(profile: WorkloadProfile, facts: Facts,
         compute.append(inference)
     network = select_network(profile, decision.service, decision.spark_prep, len(ai),
                              facts.services.network, notes)
+    _data_drift(profile, decision.service, network.outbound, notes)
     fixed = [*endpoint_items, *cost.network_items(network, facts.services.network.source)]
     fixed += cost.platform_items(profile, decision.service, cost.node_hours(items + fixed),
                                  _alert_rules(profile, decision.service, compute),
@@ -79,6 +80,24 @@ def select(profile: WorkloadProfile, facts: Facts,
         rationale=tuple(notes.rationale), alternatives=alternatives,
         warnings=tuple(notes.warnings),
     )
+
+
+def _data_drift(profile: WorkloadProfile, service: str, outbound: str | None,
+                notes: Notes) -> None:
+    """MONITOR-DRIFT: what monitor.data_drift gets, and when Azure ML cannot run it."""
+    if not profile.monitor.data_drift:
+        return
+    if service != "azure-ml":
+        notes.why(Rule.MONITOR_DRIFT, f"monitor.data_drift: {service} stacks have no Azure ML "
+                                      "model monitor; monitor drift on the platform")
+        return
+    notes.why(Rule.MONITOR_DRIFT, "monitor.data_drift: the model monitor is created after "
+                                  "training, from registered data assets (docs/guide.md, step 6)")
+    if outbound == "approved-only":
+        notes.warn("monitor.data_drift: Azure ML model monitors do not run in a managed network "
+                   "that allows only approved outbound (Learn, concept-model-monitoring), which "
+                   "this prod private workspace has: run the monitor from another workspace, or "
+                   "set data_drift: false")
 
 
 def _alert_rules(profile: WorkloadProfile, service: str, compute: list) -> int:
