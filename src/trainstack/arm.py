@@ -69,6 +69,8 @@ NAMESPACES: dict[str, tuple[str, ...]] = {
     "azurerm_synapse_workspace_aad_admin": ("Microsoft.Synapse",),
     "azurerm_synapse_spark_pool": ("Microsoft.Synapse",),
     "azurerm_synapse_firewall_rule": ("Microsoft.Synapse",),
+    "azurerm_synapse_managed_private_endpoint": ("Microsoft.Synapse",),
+    "azurerm_databricks_access_connector": ("Microsoft.Databricks",),
     "azurerm_databricks_workspace": ("Microsoft.Databricks", "Microsoft.Network"),
     "azurerm_cognitive_account": ("Microsoft.CognitiveServices",),
     "azurerm_virtual_network": ("Microsoft.Network",),

@@ -93,9 +93,10 @@ def test_private_pays_premium_prod_pays_zrs_and_retention():
 
 def test_data_the_stack_does_not_hold_is_not_priced():
     s = select(scenario_profile(
-        "data:\n  size_gb: 500\n  location:\n    storage_account_id: /subscriptions/"
+        "data:\n  size_gb: 50\n  location:\n    storage_account_id: /subscriptions/"
         "00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/"
         "storageAccounts/lake\n    container: raw\n"), load_facts())
+    assert s.service == "azure-ml"
     assert not [i for i in s.cost_breakdown if "storage" in i.item]
 
 

@@ -137,7 +137,7 @@ def test_the_bundled_profiles_accept_by_preset_only():
 
     paths = sorted((ROOT / "profiles").glob("*.yaml")) + sorted(
         (ROOT / "tests" / "golden" / "profiles").glob("*.yaml"))
-    assert len(paths) == 11
+    assert len(paths) == 14
     for path in paths:
         profile = load_profile(path)
         assert profile.accept, path

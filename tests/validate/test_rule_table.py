@@ -292,6 +292,16 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
      [put(COGNITIVE, "public_network_access_enabled", True)], {("TS-SEC-011", COGNITIVE): E}),
     ("public-profile-public-vault", "churn", [put(VAULT, "public_network_access_enabled", True)],
      {}),
+    # a typed rule judges resources, not data sources reading what exists: an existing
+    # Synapse workspace read for its identity has no identity block to check
+    ("data-source-not-judged", "churn",
+     [lambda doc: doc.setdefault("data", {}).setdefault("azurerm_synapse_workspace", {})
+      .__setitem__("shared", {"name": "synw-shared", "resource_group_name": "rg"})], {}),
+    ("same-as-resource-judged", "churn",
+     [add("azurerm_synapse_workspace.shared", {"name": "synw-shared"})],
+     {("TS-SEC-003", "azurerm_synapse_workspace.shared"): E,
+      ("TS-APPLY-001", "azurerm_synapse_workspace.shared"): E,
+      ("TS-SCHEMA-002", "azurerm_synapse_workspace.shared"): E}),
     # TS-SEC-017: Azure ML endpoints (azapi_resource) are key-less; private means closed
     ("online-endpoint-keys", "churn", [put(ONLINE, "body.properties.authMode", "Key")],
      {("TS-SEC-017", ONLINE): E}),

@@ -23,16 +23,40 @@ AML_API_VERSION = "2024-10-01"
 ISOLATION = {"internet": "AllowInternetOutbound", "approved-only": "AllowOnlyApprovedOutbound"}
 
 
-def add_aml(b: StackBuilder, training: AmlCluster) -> r.MachineLearningWorkspace:
-    """The workspace and everything it needs, plus the training cluster."""
-    workspace, storage = _workspace(b)
+Workspace = r.MachineLearningWorkspace | r.AzapiResourceData  # made, or read
+
+
+def add_aml(b: StackBuilder, training: AmlCluster) -> Workspace:
+    """The workspace and everything it needs (or the existing one the profile names), plus
+    the training cluster."""
+    if b.profile.existing.aml_workspace_id:
+        workspace, storage = _existing_workspace(b, b.profile.existing.aml_workspace_id)
+    else:
+        workspace, storage = _workspace(b)
+        b.output("workspace_name", workspace.ref("name"), "Azure ML workspace name")
     b.aml_storage = storage
     cluster = _training_cluster(b, workspace, storage, training)
     data_access.add_training_data(b, workspace, cluster, storage)
-    b.output("workspace_name", workspace.ref("name"), "Azure ML workspace name")
     b.output("workspace_id", workspace.ref(), "Azure ML workspace resource id")
     _alerts(b, workspace, training)
     return workspace
+
+
+def _existing_workspace(b: StackBuilder, workspace_id: str
+                        ) -> tuple[r.AzapiResourceData, r.Known]:
+    """The profile's existing workspace, read whole: azurerm's data source has its identity
+    but not its storage account (machine_learning_workspace_data_source.go, v5.2.0), which
+    the training data and the clusters' data roles need; azapi reads both
+    (``properties.storageAccount``, azure-rest-api-specs machinelearningservices 2024-10-01).
+    The stack changes nothing of the workspace: not its network, registry or diagnostics."""
+    workspace = r.AzapiResourceData(
+        local_name="aml_workspace",
+        type=f"Microsoft.MachineLearningServices/workspaces@{AML_API_VERSION}",
+        resource_id=workspace_id,
+        response_export_values={"storage_account_id": "properties.storageAccount"})
+    b.add(workspace)
+    b.use_azapi()
+    return workspace, r.Known(workspace.ref("output.storage_account_id"))
 
 
 def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAccount]:
@@ -44,17 +68,7 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
     insights = r.ApplicationInsights(
         local_name="insights", name=names.app_insights, workspace_id=b.logs().ref(), **b.common,
     )
-    registry = r.ContainerRegistry(
-        local_name="registry",
-        name=names.container_registry,
-        # Private endpoints (the managed network's) need Premium.
-        sku="Premium" if private else "Basic",
-        public_network_access_enabled=not private,
-        data_endpoint_enabled=True if private else None,
-        retention_policy_in_days=7 if private else None,
-        zone_redundancy_enabled=True if private else None,  # every catalog region has zones
-        **b.common,
-    )
+    registry = _registry(b)
     workspace = r.MachineLearningWorkspace(
         local_name="workspace",
         name=names.workspace,
@@ -76,17 +90,38 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
         friendly_name=f"{profile.name} ({profile.environment})",
         **b.common,
     )
-    b.add(storage, key_vault, insights, registry, workspace)
+    made = [e for e in (storage, key_vault, insights, registry, workspace)
+            if isinstance(e, r.Element)]  # not an existing registry
+    b.add(*made)
     if private:
         # reachable from the network by name: the workspace, and what the studio and the
         # SDK reach directly (the managed network makes its own endpoints for Azure ML)
         b.private_endpoints(workspace)
         b.private_endpoints(storage, arm.FILE)  # notebooks live on the file share
         b.private_endpoints(key_vault)
-        b.private_endpoints(registry)
+        if isinstance(registry, r.ContainerRegistry):
+            b.private_endpoints(registry)
     if b.selection.network.outbound == "approved-only":
         _package_sources(b, workspace)
     return workspace, storage
+
+
+def _registry(b: StackBuilder) -> r.ContainerRegistry | r.Known:
+    """The workspace's registry: the existing one the profile names, or Basic (Premium,
+    closed, for a private profile: private endpoints need Premium)."""
+    existing = b.profile.existing.container_registry_id
+    if existing:
+        return r.Known(existing)
+    private = b.private
+    return r.ContainerRegistry(
+        local_name="registry", name=b.names.container_registry,
+        sku="Premium" if private else "Basic",
+        public_network_access_enabled=not private,
+        data_endpoint_enabled=True if private else None,
+        retention_policy_in_days=7 if private else None,
+        zone_redundancy_enabled=True if private else None,  # every catalog region has zones
+        **b.common,
+    )
 
 
 def _package_sources(b: StackBuilder, workspace: r.MachineLearningWorkspace) -> None:
@@ -141,13 +176,14 @@ def _key_vault(b: StackBuilder) -> r.KeyVault:
     )
 
 
-def _training_cluster(b: StackBuilder, workspace: r.MachineLearningWorkspace,
-                      storage: r.StorageAccount, training: AmlCluster) -> r.ComputeCluster:
+def _training_cluster(b: StackBuilder, workspace: Workspace,
+                      storage: r.StorageAccount | r.Known, training: AmlCluster
+                      ) -> r.ComputeCluster:
     """The cluster of the selected size, scaling from zero, and its least-privilege roles."""
     names, private = b.names, b.private
     cluster = r.ComputeCluster(
         local_name="training",
-        name=names.training_cluster,
+        name=b.in_shared_workspace(names.training_cluster),
         location=b.region,
         machine_learning_workspace_id=workspace.ref(),
         vm_size=training.vm_size,
@@ -177,7 +213,7 @@ def _training_cluster(b: StackBuilder, workspace: r.MachineLearningWorkspace,
     return cluster
 
 
-def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,
+def add_dev_instance(b: StackBuilder, workspace: Workspace,
                      dev: AmlInstance) -> None:
     """The team's compute instance, assigned to the deploying user, with idle shutdown."""
     instance = r.ComputeInstance(
@@ -215,7 +251,7 @@ def add_dev_instance(b: StackBuilder, workspace: r.MachineLearningWorkspace,
     b.output("development_instance_name", instance.ref("name"), "Development compute instance")
 
 
-def _alerts(b: StackBuilder, workspace: r.MachineLearningWorkspace,
+def _alerts(b: StackBuilder, workspace: Workspace,
             training: AmlCluster) -> None:
     """Step 6: mail the team when a training run fails, when a cluster nears its quota or
     has an unusable node, and when low-priority nodes are preempted (low-priority only)."""

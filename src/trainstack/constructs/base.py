@@ -108,6 +108,13 @@ def destroy_features(environment: str) -> dict:
     }
 
 
+def group_and_name(resource_id: str) -> tuple[str, str]:
+    """The resource group and the name in a resource id (/subscriptions/../resourceGroups/
+    <group>/providers/<namespace>/<type>/<name>)."""
+    parts = resource_id.split("/")
+    return parts[parts.index("resourceGroups") + 1], parts[-1]
+
+
 def iso_minutes(minutes: int) -> str:
     """An ISO 8601 duration of whole minutes (PT15M)."""
     return f"PT{minutes}M"
@@ -136,14 +143,14 @@ class StackBuilder:
                                               "Resource group of the workload"),
         }
         self._providers: dict[str, ProviderSpec] = {}
-        self._logs: r.LogAnalyticsWorkspace | None = None
+        self._logs: r.LogAnalyticsWorkspace | None = None  # made on first use
         self._vnet: r.VirtualNetwork | None = None
         self._endpoints: r.Subnet | None = None
         self._zones: dict[str, r.PrivateDnsZone] = {}
         self.features: dict = {}
         # set by the training part when Azure ML trains; other parts attach to it
-        self.aml_workspace: r.MachineLearningWorkspace | None = None
-        self.aml_storage: r.StorageAccount | None = None
+        self.aml_workspace: r.MachineLearningWorkspace | r.AzapiResourceData | None = None
+        self.aml_storage: r.StorageAccount | r.Known | None = None
         # the team's mail for alerts (step 6), made by the training part when asked for
         self.action_group: r.ActionGroup | None = None
 
@@ -157,7 +164,7 @@ class StackBuilder:
         """Add resources or data sources to the stack, in this order."""
         self.elements.extend(elements)
 
-    def require_aml_workspace(self) -> r.MachineLearningWorkspace:
+    def require_aml_workspace(self) -> r.MachineLearningWorkspace | r.AzapiResourceData:
         """The Azure ML workspace the training part made; a part that attaches to one
         (data preparation, development) runs only for Azure ML selections."""
         if self.aml_workspace is None:
@@ -173,15 +180,19 @@ class StackBuilder:
         """Require the azapi provider (for actions azurerm lacks)."""
         self._providers.setdefault("azapi", ProviderSpec("azapi", *AZAPI))
 
-    def use_databricks(self, workspace: r.DatabricksWorkspace) -> None:
+    def use_databricks(self, workspace: r.DatabricksWorkspace | r.DatabricksWorkspaceData
+                       ) -> None:
         """Configure the databricks provider for this workspace."""
         self._providers["databricks"] = ProviderSpec("databricks", *DATABRICKS, config={
             "host": workspace.ref("workspace_url"),
             "azure_workspace_resource_id": workspace.ref(),
         })
 
-    def logs(self) -> r.LogAnalyticsWorkspace:
-        """The stack's Log Analytics workspace, created on first use."""
+    def logs(self) -> r.LogAnalyticsWorkspace | r.Known:
+        """The stack's Log Analytics workspace, created on first use; or the existing one
+        the profile names."""
+        if self.profile.existing.log_analytics_workspace_id:
+            return r.Known(self.profile.existing.log_analytics_workspace_id)
         if self._logs is None:
             self._logs = r.LogAnalyticsWorkspace(
                 local_name="logs", name=self.names.log_analytics,
@@ -237,7 +248,14 @@ class StackBuilder:
             action=(r.AlertAction(action_group_id=self.action_group.ref()),), tags=self.tags,
         ))
 
-    def role(self, local: str, scope: r.Element, role: str, principal: str, why: str) -> None:
+    def in_shared_workspace(self, name: str, sep: str = "-") -> str:
+        """A name unique within the Azure ML workspace: in an existing (shared) workspace it
+        carries the stack's suffix, so two profiles' clusters and datastores do not meet."""
+        return f"{name}{sep}{self.names.suffix}" if self.profile.existing.aml_workspace_id \
+            else name
+
+    def role(self, local: str, scope: r.Element | r.Known, role: str, principal: str,
+             why: str) -> None:
         """A role assignment of ``role`` on ``scope`` to an identity, with the reason."""
         self.add(r.RoleAssignment(local_name=local, scope=scope.ref(), role_definition_name=role,
                                   principal_id=principal, description=why))

@@ -10,8 +10,9 @@ workers on spot VMs when the selection allows.
 
 from __future__ import annotations
 
+from trainstack.constructs import data_access
 from trainstack.constructs import resources as r
-from trainstack.constructs.base import StackBuilder
+from trainstack.constructs.base import StackBuilder, group_and_name
 from trainstack.select.models import DatabricksCluster
 
 DELEGATION = r.Delegation(name="databricks", service_delegation=r.ServiceDelegation(
@@ -22,29 +23,19 @@ DELEGATION = r.Delegation(name="databricks", service_delegation=r.ServiceDelegat
 ))
 
 
-def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksWorkspace:
-    """The premium workspace (VNet-injected and private for private profiles) and the training
-    cluster."""
-    names = b.names
-    params = _private_network(b) if b.private else r.DatabricksCustomParameters()
-    workspace = r.DatabricksWorkspace(
-        local_name="databricks", name=names.databricks_workspace,
-        managed_resource_group_name=names.databricks_managed_rg,
-        public_network_access_enabled=not b.private,
-        # with public access off, Azure manages no NSG rules for the control plane
-        network_security_group_rules_required="NoAzureDatabricksRules" if b.private else None,
-        custom_parameters=params, **b.common,
-    )
-    b.add(workspace)
-    if b.private:
-        b.private_endpoints(workspace)  # UI/API and the web sign-in (trainstack/arm.py)
+def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> None:
+    """The premium workspace (VNet-injected and private for private profiles), or the
+    existing one the profile names, and the training cluster."""
+    existing = b.profile.existing.databricks_workspace_id
+    workspace = _existing_workspace(b, existing) if existing else _workspace(b)
     b.use_databricks(workspace)
 
     # Read at plan time; before the workspace exists its provider has no host and the
     # first plan fails ("default auth: cannot configure default credentials"). The
     # databricks provider's guide (docs/guides/azure-workspace.md, "Data resources and
     # Authentication is not configured errors") prescribes this depends_on.
-    me = r.DatabricksCurrentUser(local_name="me", depends_on=(workspace.address,))
+    me = r.DatabricksCurrentUser(local_name="me",
+                                 depends_on=None if existing else (workspace.address,))
     spot = cluster.priority == "low-priority"
     single_node = cluster.max_nodes == 0
     training = r.DatabricksCluster(
@@ -67,6 +58,35 @@ def add_databricks(b: StackBuilder, cluster: DatabricksCluster) -> r.DatabricksW
     b.add(me, training)
     b.output("databricks_workspace_url", workspace.ref("workspace_url"), "Databricks workspace URL")
     b.output("databricks_cluster_id", training.ref(), "Training cluster id")
+    data_access.add_databricks_lake(b)
+
+
+def _workspace(b: StackBuilder) -> r.DatabricksWorkspace:
+    """A premium workspace; VNet-injected, closed and reached by a private endpoint for a
+    private profile."""
+    names = b.names
+    params = _private_network(b) if b.private else r.DatabricksCustomParameters()
+    workspace = r.DatabricksWorkspace(
+        local_name="databricks", name=names.databricks_workspace,
+        managed_resource_group_name=names.databricks_managed_rg,
+        public_network_access_enabled=not b.private,
+        # with public access off, Azure manages no NSG rules for the control plane
+        network_security_group_rules_required="NoAzureDatabricksRules" if b.private else None,
+        custom_parameters=params, **b.common,
+    )
+    b.add(workspace)
+    if b.private:
+        b.private_endpoints(workspace)  # UI/API and the web sign-in (trainstack/arm.py)
+    return workspace
+
+
+def _existing_workspace(b: StackBuilder, workspace_id: str) -> r.DatabricksWorkspaceData:
+    """The profile's workspace, read for its URL (azurerm databricks_workspace_data_source.go
+    exports workspace_url): its network and settings stay as its owner made them."""
+    group, name = group_and_name(workspace_id)
+    workspace = r.DatabricksWorkspaceData(local_name="databricks", name=name,
+                                          resource_group_name=group)
+    b.add(workspace)
     return workspace
 
 

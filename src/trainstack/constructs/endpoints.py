@@ -28,8 +28,8 @@ ONLINE = f"Microsoft.MachineLearningServices/workspaces/onlineEndpoints@{AML_API
 BATCH = f"Microsoft.MachineLearningServices/workspaces/batchEndpoints@{AML_API_VERSION}"
 
 
-def add_endpoint(b: StackBuilder, workspace: r.MachineLearningWorkspace,
-                 storage: r.StorageAccount) -> None:
+def add_endpoint(b: StackBuilder, workspace: r.Element,
+                 storage: r.StorageAccount | r.Known) -> None:
     """The selection's inference compute as an online or batch endpoint."""
     compute = b.selection.role("inference")
     if isinstance(compute, AmlOnlineEndpoint):
@@ -38,7 +38,7 @@ def add_endpoint(b: StackBuilder, workspace: r.MachineLearningWorkspace,
         _batch(b, workspace, storage, compute)
 
 
-def _online(b: StackBuilder, workspace: r.MachineLearningWorkspace,
+def _online(b: StackBuilder, workspace: r.Element,
             compute: AmlOnlineEndpoint) -> None:
     """A managed online endpoint, key-less, its logs and alerts."""
     profile = b.profile
@@ -66,11 +66,12 @@ def _online(b: StackBuilder, workspace: r.MachineLearningWorkspace,
              f"{compute.max_nodes}: docs/guide.md, step 5)")
 
 
-def _batch(b: StackBuilder, workspace: r.MachineLearningWorkspace, storage: r.StorageAccount,
+def _batch(b: StackBuilder, workspace: r.Element, storage: r.StorageAccount | r.Known,
            compute: AmlCluster) -> None:
     """A batch endpoint and the cluster it scores on."""
     cluster = r.ComputeCluster(
-        local_name="scoring", name=f"score-{compute.accelerator}", location=b.region,
+        local_name="scoring", name=b.in_shared_workspace(f"score-{compute.accelerator}"),
+        location=b.region,
         machine_learning_workspace_id=workspace.ref(), vm_size=compute.vm_size,
         vm_priority="LowPriority" if compute.priority == "low-priority" else "Dedicated",
         scale_settings=r.ScaleSettings(

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from trainstack.constructs import data_access
 from trainstack.constructs import resources as r
-from trainstack.constructs.base import StackBuilder
+from trainstack.constructs.base import StackBuilder, group_and_name
 from trainstack.select.models import SynapsePool
 
 
 class SynapseParts(NamedTuple):
-    workspace: r.SynapseWorkspace
-    lake: r.StorageAccount
+    workspace: r.SynapseWorkspace | r.Known
+    lake: r.StorageAccount | None  # None: an existing workspace's, not the stack's
     spark: r.SynapseSparkPool
 
 
@@ -52,7 +53,10 @@ def _lake(b: StackBuilder) -> r.StorageAccount:
 
 def add_synapse(b: StackBuilder, pool: SynapsePool, *, for_aml: bool = False) -> SynapseParts:
     """The data lake, Synapse workspace, Entra admin and Spark pool, with roles and diagnostics
-    (``for_aml``: the pool prepares data for Azure ML, which attaches it)."""
+    (``for_aml``: the pool prepares data for Azure ML, which attaches it); or the pool alone
+    in the existing workspace the profile names."""
+    if b.profile.existing.synapse_workspace_id:
+        return _in_existing(b, pool, b.profile.existing.synapse_workspace_id)
     names, private = b.names, b.private
     lake = _lake(b)
     # The filesystem as a blob container, through Azure Resource Manager: the ADLS Gen2
@@ -78,14 +82,7 @@ def add_synapse(b: StackBuilder, pool: SynapsePool, *, for_aml: bool = False) ->
         login="trainstack-deployer", object_id=b.client.ref("object_id"),
         tenant_id=b.client.ref("tenant_id"),
     )
-    spark = r.SynapseSparkPool(
-        local_name="spark", name=names.spark_pool, synapse_workspace_id=workspace.ref(),
-        node_size_family=pool.node_family, node_size=pool.node_size,
-        spark_version=pool.runtime,
-        auto_scale=r.AutoScale(min_node_count=pool.min_nodes, max_node_count=pool.max_nodes),
-        auto_pause=r.AutoPause(delay_in_minutes=pool.idle_minutes),
-        tags=b.tags,
-    )
+    spark = _spark_pool(b, pool, workspace.ref())
     b.add(lake, filesystem, workspace, admin, spark)
     if private:
         b.private_endpoints(workspace)  # Dev (Studio, Spark), Sql, SqlOnDemand
@@ -103,21 +100,54 @@ def add_synapse(b: StackBuilder, pool: SynapsePool, *, for_aml: bool = False) ->
         ))
     b.role("synapse_datalake", lake, "Storage Blob Data Contributor",
            workspace.ref("identity[0].principal_id"), "Synapse reads and writes its data lake")
+    data_access.add_synapse_lake(b, workspace.ref(), workspace.ref("identity[0].principal_id"),
+                                 managed_network=private)
     b.output("synapse_workspace_name", workspace.ref("name"), "Synapse workspace")
     b.output("spark_pool_name", spark.ref("name"), "Synapse Spark pool")
     return SynapseParts(workspace, lake, spark)
 
 
-def link_to_aml(b: StackBuilder, workspace: r.MachineLearningWorkspace,
-                synapse: SynapseParts) -> None:
+def _spark_pool(b: StackBuilder, pool: SynapsePool, workspace_id: str) -> r.SynapseSparkPool:
+    """The selected pool: autoscale and auto-pause."""
+    return r.SynapseSparkPool(
+        local_name="spark", name=b.names.spark_pool, synapse_workspace_id=workspace_id,
+        node_size_family=pool.node_family, node_size=pool.node_size,
+        spark_version=pool.runtime,
+        auto_scale=r.AutoScale(min_node_count=pool.min_nodes, max_node_count=pool.max_nodes),
+        auto_pause=r.AutoPause(delay_in_minutes=pool.idle_minutes),
+        tags=b.tags,
+    )
+
+
+def _in_existing(b: StackBuilder, pool: SynapsePool, workspace_id: str) -> SynapseParts:
+    """The pool in the profile's workspace, whose lake, network, admins and firewall stay as
+    its owner made them; its identity (azurerm synapse_workspace_data_source.go exports it)
+    reads data.location when the profile names one (no managed private endpoint: whether the
+    workspace has a managed network is its owner's)."""
+    spark = _spark_pool(b, pool, workspace_id)
+    b.add(spark)
+    if b.profile.data.location is not None:
+        group, name = group_and_name(workspace_id)
+        existing = r.SynapseWorkspaceData(local_name="synapse", name=name,
+                                          resource_group_name=group)
+        b.add(existing)
+        data_access.add_synapse_lake(b, workspace_id, existing.ref("identity[0].principal_id"),
+                                     managed_network=False)
+    b.output("spark_pool_name", spark.ref("name"), "Synapse Spark pool")
+    return SynapseParts(r.Known(workspace_id), None, spark)
+
+
+def link_to_aml(b: StackBuilder, workspace: r.Element, synapse: SynapseParts) -> None:
     """Attach the Spark pool to Azure ML, so AML jobs prepare data on it."""
     link = r.MachineLearningSynapseSpark(
-        local_name="spark_link", name=b.names.aml_spark_link,
+        local_name="spark_link", name=b.in_shared_workspace(b.names.aml_spark_link),
         machine_learning_workspace_id=workspace.ref(), location=b.region,
         synapse_spark_pool_id=synapse.spark.ref(), identity=r.Identity(),
         description="Synapse Spark pool for data preparation", tags=b.tags,
     )
     b.add(link)
-    b.role("spark_link_datalake", synapse.lake, "Storage Blob Data Contributor",
-           link.ref("identity[0].principal_id"), "Azure ML's Spark jobs read and write the lake")
+    if synapse.lake is not None:  # an existing workspace's lake is its owner's to share
+        b.role("spark_link_datalake", synapse.lake, "Storage Blob Data Contributor",
+               link.ref("identity[0].principal_id"),
+               "Azure ML's Spark jobs read and write the lake")
     b.output("aml_spark_compute_name", link.ref("name"), "Spark pool attached to Azure ML")

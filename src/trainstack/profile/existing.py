@@ -74,3 +74,52 @@ class ExistingNetwork(Section):
                 raise ValueError(f"private_dns_zone_ids.{zone}: the id names the zone "
                                  f"'{zone_id.rsplit('/', 1)[1]}', not '{zone}'")
         return self
+
+
+def _id_pattern(provider_type: str, name: str) -> str:
+    """The resource id of one resource of ``provider_type`` ("Microsoft.X/things")."""
+    namespace, kind = provider_type.split("/")
+    return rf"^{GROUP}/providers/{re.escape(namespace)}/{kind}/{name}$"
+
+
+# name rules: Learn, resource-name-rules (Azure ML workspace 3-33, Databricks 3-64,
+# Synapse 1-50 lower-case, Log Analytics 4-63, container registry 5-50 alphanumerics)
+AML_WORKSPACE_ID = _id_pattern("Microsoft.MachineLearningServices/workspaces",
+                               r"[A-Za-z0-9][A-Za-z0-9_-]{2,32}")
+DATABRICKS_WORKSPACE_ID = _id_pattern("Microsoft.Databricks/workspaces", r"[A-Za-z0-9_-]{3,64}")
+SYNAPSE_WORKSPACE_ID = _id_pattern("Microsoft.Synapse/workspaces",
+                                   r"[a-z0-9]([a-z0-9-]{0,48}[a-z0-9])?")
+LOG_ANALYTICS_ID = _id_pattern("Microsoft.OperationalInsights/workspaces",
+                               r"[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]")
+REGISTRY_ID = _id_pattern("Microsoft.ContainerRegistry/registries", r"[A-Za-z0-9]{5,50}")
+
+
+class Existing(Section):
+    """What already exists and the stack uses instead of creating it, by resource id: the
+    workspace to attach compute to, the Log Analytics workspace diagnostics go to, the
+    registry a new Azure ML workspace uses. The stack reads what it needs of them (data
+    sources) and changes nothing of theirs."""
+
+    aml_workspace_id: str | None = Field(default=None, pattern=AML_WORKSPACE_ID, description=(
+        "An Azure ML workspace: the stack attaches its clusters, datastore and endpoint to it."))
+    databricks_workspace_id: str | None = Field(
+        default=None, pattern=DATABRICKS_WORKSPACE_ID, description=(
+            "A Databricks workspace (team.existing_platform: databricks): the stack makes its "
+            "cluster there."))
+    synapse_workspace_id: str | None = Field(
+        default=None, pattern=SYNAPSE_WORKSPACE_ID, description=(
+            "A Synapse workspace (team.existing_platform: synapse): the stack makes its Spark "
+            "pool there."))
+    log_analytics_workspace_id: str | None = Field(
+        default=None, pattern=LOG_ANALYTICS_ID, description=(
+            "The Log Analytics workspace diagnostics go to (and Application Insights is based "
+            "on) instead of one the stack makes."))
+    container_registry_id: str | None = Field(default=None, pattern=REGISTRY_ID, description=(
+        "The container registry a new Azure ML workspace uses instead of one the stack makes."))
+
+    @model_validator(mode="after")
+    def _registry_is_for_a_new_workspace(self) -> Existing:
+        if self.container_registry_id and self.aml_workspace_id:
+            raise ValueError("container_registry_id is for an Azure ML workspace the stack "
+                             "makes: an existing workspace keeps its own registry")
+        return self

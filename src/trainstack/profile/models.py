@@ -19,7 +19,7 @@ from trainstack.limits import (
     REASON_MAX_CHARS,
     SUPPRESSIONS_MAX,
 )
-from trainstack.profile.existing import GUID, DataLocation, ExistingNetwork
+from trainstack.profile.existing import GUID, DataLocation, Existing, ExistingNetwork
 from trainstack.profile.section import Section as _Section
 from trainstack.regions import AZURE_REGIONS
 
@@ -323,6 +323,7 @@ class WorkloadProfile(_Section):
     constraints: Constraints = Field(default_factory=Constraints)
     deploy: Deploy = Field(default_factory=Deploy)
     monitor: Monitor = Field(default_factory=Monitor)
+    existing: Existing = Field(default_factory=Existing)
     overrides: Overrides = Field(default_factory=Overrides)
     suppressions: list[Suppression] = Field(default_factory=list, max_length=SUPPRESSIONS_MAX)
     accept: list[AcceptName] = Field(
@@ -340,6 +341,15 @@ class WorkloadProfile(_Section):
                 raise ValueError(f"accept: {name} fits network: {preset.network} profiles only")
             if preset.not_environment == self.environment:
                 raise ValueError(f"accept: {name} does not fit environment: {self.environment}")
+        return self
+
+    @model_validator(mode="after")
+    def _existing_platform_named(self) -> WorkloadProfile:
+        for platform in ("databricks", "synapse"):
+            if getattr(self.existing, f"{platform}_workspace_id") and \
+                    self.team.existing_platform != platform:
+                raise ValueError(f"existing.{platform}_workspace_id needs team.existing_platform: "
+                                 f"{platform}")
         return self
 
     @property

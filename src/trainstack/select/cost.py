@@ -125,16 +125,19 @@ def platform_items(profile: WorkloadProfile, service: str, node_hours: float,
                    alert_rules: int, facts: PlatformFacts) -> list[CostItem]:
     """What the stack creates around the compute and bills by the month: the Azure ML
     container registry, the storage the stack's own container or lake holds the data in,
-    the Log Analytics ingestion of its diagnostics, and its metric alert rules."""
+    the Log Analytics ingestion of its diagnostics, and its metric alert rules; not what the
+    profile names as existing (its registry, its lake, its workspace's retention)."""
     items: list[CostItem] = []
     days = facts.hours_per_month / 24
     private = profile.constraints.network == "private"
     redundancy = "ZRS" if profile.environment == "prod" else "LRS"
-    if service == "azure-ml":
+    existing = profile.existing
+    if service == "azure-ml" and not (existing.aml_workspace_id or existing.container_registry_id):
         tier = "Premium" if private else "Basic"
         items.append(line(f"container registry ({tier})", "platform", days, "days",
                           facts.registry_usd_per_day[tier], facts.source))
-    holds_data = (service == "azure-ml" and profile.data.location is None) or service == "synapse"
+    holds_data = (service == "azure-ml" and profile.data.location is None) or (
+        service == "synapse" and not existing.synapse_workspace_id)
     if holds_data:
         lake = service == "synapse"
         prices = facts.datalake_usd_per_gb_month if lake else facts.storage_usd_per_gb_month
@@ -142,10 +145,13 @@ def platform_items(profile: WorkloadProfile, service: str, node_hours: float,
         items.append(line(f"{where}, hot, {redundancy}): the training data", "platform",
                           profile.data.size_gb, "GB-months", prices[redundancy], facts.source))
     gb = facts.logs_base_gb_per_month + node_hours * facts.logs_gb_per_node_hour
-    items.append(line("Log Analytics ingestion (estimated from the run volume)", "platform", gb,
+    items.append(line("Log Analytics ingestion (estimated from the run volume)"
+                      + (", to the existing workspace" if existing.log_analytics_workspace_id
+                         else ""), "platform", gb,
                       "GB", facts.log_analytics_usd_per_gb, facts.source))
     retention = LOG_RETENTION_DAYS[profile.environment == "prod"]
-    if retention > facts.log_free_retention_days:
+    # an existing workspace keeps data as its owner set it
+    if retention > facts.log_free_retention_days and not existing.log_analytics_workspace_id:
         # in steady state a month's data is kept (retention - free) days beyond the free ones
         kept = gb * (retention - facts.log_free_retention_days) / 30
         items.append(line(f"Log Analytics retention, {retention} days", "platform", kept,

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from trainstack import arm
 from trainstack.catalog.services import NetworkFacts
+from trainstack.profile.existing import Existing
 from trainstack.profile.models import WorkloadProfile
 from trainstack.select.common import Notes
 from trainstack.select.models import NetworkChoice, NetworkItem
@@ -41,14 +42,21 @@ DATABRICKS_CLOSED = (Closed("azurerm_databricks_workspace"),)
 AI_CLOSED = Closed("azurerm_cognitive_account")
 
 
-def closed_resources(service: str, spark_prep: bool, ai_accounts: int) -> tuple[Closed, ...]:
-    """What a private stack of this shape closes."""
+def closed_resources(service: str, spark_prep: bool, ai_accounts: int,
+                     existing: Existing | None = None) -> tuple[Closed, ...]:
+    """What a private stack of this shape closes: not what exists already (the profile's
+    ``existing``: its owner closes it)."""
+    existing = existing or Existing()
+    synapse = () if existing.synapse_workspace_id else SYNAPSE_CLOSED
     if service == "azure-ml":
-        return AML_CLOSED + (SYNAPSE_CLOSED if spark_prep else ())
+        aml = () if existing.aml_workspace_id else tuple(
+            c for c in AML_CLOSED if not (existing.container_registry_id
+                                          and c.resource_type == "azurerm_container_registry"))
+        return aml + (synapse if spark_prep else ())
     if service == "synapse":
-        return SYNAPSE_CLOSED
+        return synapse
     if service == "databricks":
-        return DATABRICKS_CLOSED
+        return () if existing.databricks_workspace_id else DATABRICKS_CLOSED
     return (AI_CLOSED,) * ai_accounts
 
 
@@ -71,7 +79,7 @@ def select_network(profile: WorkloadProfile, service: str, spark_prep: bool, ai_
     month = facts.hours_per_month
     existing = profile.constraints.existing_network
     endpoints, zones = endpoints_of(
-        closed_resources(service, spark_prep, ai_accounts),
+        closed_resources(service, spark_prep, ai_accounts, profile.existing),
         frozenset(existing.private_dns_zone_ids) if existing else frozenset())
     items = [
         NetworkItem(item="private endpoint", quantity=endpoints,
@@ -86,7 +94,8 @@ def select_network(profile: WorkloadProfile, service: str, spark_prep: bool, ai_
               f"{_count(zones, 'private DNS zone')} "
               f"(${facts.private_dns_zone_usd_per_month:.2f}/month each) reach them")
     outbound = _outbound(profile, service, facts, items, notes)
-    egress = _egress(service, facts, items, notes)
+    egress = None if profile.existing.databricks_workspace_id else \
+        _egress(service, facts, items, notes)
     return NetworkChoice(mode="private", outbound=outbound, egress=egress,
                          private_endpoints=endpoints, private_dns_zones=zones,
                          items=tuple(items))
@@ -96,6 +105,10 @@ def _outbound(profile: WorkloadProfile, service: str, facts: NetworkFacts,
               items: list[NetworkItem], notes: Notes) -> str | None:
     """The Azure ML managed network's outbound mode; the firewall it brings in prod."""
     if service != "azure-ml":
+        return None
+    if profile.existing.aml_workspace_id:
+        notes.why(Rule.NET_OUTBOUND, "the existing Azure ML workspace keeps its own managed "
+                                     "network: the stack changes nothing of it")
         return None
     if profile.environment != "prod":
         notes.why(Rule.NET_OUTBOUND,

@@ -43,6 +43,7 @@ def select(profile: WorkloadProfile, facts: Facts,
     notes = Notes()
     region = _region(profile, facts.vms, notes)
     decision = decide_service(profile, facts.services, notes)
+    _existing_used(profile, decision.service, decision.spark_prep)
     ai: tuple = ()
     alternatives: tuple = ()
     if decision.service == "ai-services":
@@ -80,6 +81,29 @@ def select(profile: WorkloadProfile, facts: Facts,
         rationale=tuple(notes.rationale), alternatives=alternatives,
         warnings=tuple(notes.warnings),
     )
+
+
+def _existing_used(profile: WorkloadProfile, service: str, spark_prep: bool) -> None:
+    """An existing workspace the profile names is one the selection attaches to."""
+    uses = {"aml_workspace_id": (service == "azure-ml", "Azure ML"),
+            "databricks_workspace_id": (service == "databricks", "Databricks"),
+            "synapse_workspace_id": (service == "synapse" or spark_prep, "Synapse")}
+    for field, (used, name) in uses.items():
+        value = getattr(profile.existing, field)
+        if value and not used:
+            raise SelectionError(f"existing.{field}", f"names an existing {name} workspace, "
+                                 f"but {service} serves this profile and uses no {name} "
+                                 f"workspace (got '{value}')")
+    location = profile.data.location
+    if service == "databricks" and location is not None and not location.hierarchical_namespace:
+        raise SelectionError("data.location.hierarchical_namespace", "Databricks reads the "
+                             "data through Unity Catalog, whose external locations need an "
+                             "ADLS Gen2 account (hierarchical namespace; Learn, "
+                             "storage-credentials): name one (got false)")
+    if profile.existing.container_registry_id and service != "azure-ml":
+        raise SelectionError("existing.container_registry_id", "a registry is for an Azure ML "
+                             f"workspace the stack makes; {service} serves this profile (got "
+                             f"'{profile.existing.container_registry_id}')")
 
 
 def _data_drift(profile: WorkloadProfile, service: str, outbound: str | None,

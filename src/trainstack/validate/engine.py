@@ -92,7 +92,10 @@ def validate(stacks: list[Stack], pack: str | Pack, facts: Facts) -> Report:
         for rule_id in pack.rules:
             rule = RULES[rule_id]
             targets = [None] if rule.stack_check is not None else [
-                r for r in stack.resources.values() if rule.types is None or r.type in rule.types]
+                # a rule for a type judges that type's resources, not data sources that read
+                # an existing one (configured by its owner, outside the stack)
+                r for r in stack.resources.values()
+                if rule.types is None or (r.type in rule.types and not r.is_data)]
             for res in targets:
                 raw += _run(rule, ctx, res, report)
         report.findings += suppress(stack, [

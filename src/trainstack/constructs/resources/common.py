@@ -142,3 +142,12 @@ class AzapiResource(Element, terraform_type="azapi_resource"):
     identity: tuple[Identity, ...] | None = None
     body: dict[str, Any]
     tags: dict[str, str] | None = None
+
+
+class AzapiResourceData(Element, terraform_type="azapi_resource", data=True):
+    """An existing ARM resource read whole (``output`` holds ``response_export_values``, a
+    map of names to JMESPath queries of its body), for what azurerm's data sources lack."""
+
+    type: str
+    resource_id: str
+    response_export_values: dict[str, str] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from trainstack.constructs.resources.common import Identity
 from trainstack.constructs.resources.element import AzureResource, Block, Element
 
 
@@ -23,6 +24,13 @@ class DatabricksWorkspace(AzureResource, terraform_type="azurerm_databricks_work
     public_network_access_enabled: bool
     network_security_group_rules_required: str | None = None
     custom_parameters: DatabricksCustomParameters
+
+
+class DatabricksWorkspaceData(Element, terraform_type="azurerm_databricks_workspace", data=True):
+    """An existing workspace, read for its URL (the databricks provider's host)."""
+
+    name: str
+    resource_group_name: str
 
 
 class DatabricksCurrentUser(Element, terraform_type="databricks_current_user", data=True):
@@ -52,3 +60,28 @@ class DatabricksCluster(Element, terraform_type="databricks_cluster"):
     single_user_name: str
     spark_conf: dict[str, str] | None = None
     custom_tags: dict[str, str]
+
+
+class AccessConnector(AzureResource, terraform_type="azurerm_databricks_access_connector"):
+    """The managed identity Unity Catalog reaches Azure storage with."""
+
+    identity: Identity  # omitted, the connector has no identity at all
+
+
+class AzureManagedIdentity(Block):
+    access_connector_id: str
+
+
+class StorageCredential(Element, terraform_type="databricks_storage_credential"):
+    name: str
+    azure_managed_identity: AzureManagedIdentity
+    read_only: bool | None = None
+    comment: str | None = None
+
+
+class ExternalLocation(Element, terraform_type="databricks_external_location"):
+    name: str
+    url: str
+    credential_name: str
+    read_only: bool | None = None
+    comment: str | None = None

@@ -101,3 +101,17 @@ class AzureResource(Element):
     resource_group_name: str
     location: str
     tags: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Known:
+    """A resource the stack uses but does not manage, by its id: written as the profile gave
+    it, or an attribute of a data source. Stands where an element would (``ref()``)."""
+
+    id: str
+
+    def ref(self, attribute: str = "id") -> str:
+        """The id; a known resource has no other attribute the stack can read."""
+        if attribute != "id":
+            raise ValueError(f"a known resource has only its id, not {attribute}")
+        return self.id

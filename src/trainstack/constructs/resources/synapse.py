@@ -59,3 +59,20 @@ class SynapseSparkPool(Element, terraform_type="azurerm_synapse_spark_pool"):
     auto_pause: AutoPause
     session_level_packages_enabled: bool = True
     tags: dict[str, str]
+
+
+class SynapseWorkspaceData(Element, terraform_type="azurerm_synapse_workspace", data=True):
+    """An existing workspace, read for its managed identity."""
+
+    name: str
+    resource_group_name: str
+
+
+class SynapseManagedPrivateEndpoint(Element,
+                                    terraform_type="azurerm_synapse_managed_private_endpoint"):
+    """A private endpoint of the workspace's managed virtual network to another resource."""
+
+    name: str
+    synapse_workspace_id: str
+    target_resource_id: str
+    subresource_name: str
