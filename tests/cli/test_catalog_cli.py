@@ -96,6 +96,8 @@ def register(rsps) -> None:
                   item("Standard_E8s_v3", 1.0, unit="1/Month")],  # not hourly: skipped
         "NextPageLink": None,
     })
+    # the service meters (tests/catalog/test_service_prices.py): none answered here
+    rsps.add(responses.GET, RETAIL_PRICES_URL, json={"Items": []})
 
 
 @responses.activate
@@ -123,7 +125,7 @@ def test_refresh_rewrites_prices_and_sources_only(tmp_path: Path):
     register(responses)
     catalog = load_catalog()
     path, counts = refresh(catalog, ["westeurope"], tmp_path, "2026-11-28")
-    assert counts == {"westeurope": 2}
+    assert counts == {"westeurope": 2, "service prices": 0}
     rows = {(r.vm_size, r.region): r for r in _parse_rows(path.read_text().splitlines())}
     d4 = rows[("Standard_D4s_v3", "westeurope")]
     assert (d4.hourly_usd, d4.low_priority_usd, d4.price_source, d4.price_date) == (

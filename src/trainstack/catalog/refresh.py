@@ -23,13 +23,14 @@ import io
 import json
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from trainstack.atomic import write_atomic
+from trainstack.catalog import service_prices
 from trainstack.catalog.vm import (
     COLUMNS,
     REFRESHED_FROM,
@@ -91,26 +92,32 @@ def region_filter(region: str) -> str:
 def fetch_region(region: str, get: Callable[..., Any] | None = None, *,
                  fetcher: Fetcher | None = None) -> RegionPrices:
     """Every Linux VM price of one region, following the API's pages."""
-    fetcher = fetcher or Fetcher(get=get)
     on_demand: dict[str, float] = {}
     low: dict[str, float] = {}
+    for item in items(fetcher or Fetcher(get=get), region, region_filter(region)):
+        _take(item, on_demand, low)
+    return RegionPrices(region, on_demand, low)
+
+
+def items(fetcher: Fetcher, label: str, odata_filter: str) -> Iterator[dict[str, Any]]:
+    """Every item the API answers for one ``$filter``, page after page, each checked
+    (``label`` names the query in errors: a region, a service meter)."""
     url: str | None = RETAIL_PRICES_URL
-    params: dict[str, str] | None = {"api-version": API_VERSION, "$filter": region_filter(region)}
+    params: dict[str, str] | None = {"api-version": API_VERSION, "$filter": odata_filter}
     seen: set[str] = set()
     pages = 0
     while url:
         pages += 1
         if pages > MAX_PAGES:
-            raise _error(region, f"more than {MAX_PAGES} pages; the API answered in an "
-                                 "unexpected way")
-        page = _page(fetcher, region, url, params, pages)
-        items = page.get("Items")
-        if not isinstance(items, list):
-            raise _error(region, f"page {pages}: 'Items' must be an array (got {json_kind(items)})")
-        for i, item in enumerate(items):
-            _take(_checked(item, region, f"page {pages}, item {i + 1}"), on_demand, low)
-        url, params = _next_link(page.get("NextPageLink"), region, pages, seen), None
-    return RegionPrices(region, on_demand, low)
+            raise _error(label, f"more than {MAX_PAGES} pages; the API answered in an "
+                                "unexpected way")
+        page = _page(fetcher, label, url, params, pages)
+        found = page.get("Items")
+        if not isinstance(found, list):
+            raise _error(label, f"page {pages}: 'Items' must be an array (got {json_kind(found)})")
+        for i, item in enumerate(found):
+            yield _checked(item, label, f"page {pages}, item {i + 1}")
+        url, params = _next_link(page.get("NextPageLink"), label, pages, seen), None
 
 
 def _error(region: str, message: str) -> TrainstackError:
@@ -332,15 +339,20 @@ def refresh(catalog: Catalog, regions: Iterable[str], out_dir: Path, date: str,
             availability: Callable[[str], set[str]] | None = None, subscription: str = ""
             ) -> tuple[Path, dict[str, int]]:
     """Fetch every region (prices; with ``availability``, the sizes Azure ML offers there
-    too), then write once: a failure leaves the old files as they were."""
+    too) and the service prices, then write once: a failure leaves the old files as they
+    were."""
     fetcher = fetcher or Fetcher(get=get)  # one deadline for every region
     regions = list(regions)
     fetched = [fetch_region(region, fetcher=fetcher) for region in regions]
+    prices, kept = service_prices.fetch(fetcher)
     rows = refreshed_rows(catalog.rows, fetched, date)
     counts = {p.region: len(p.on_demand) for p in fetched}
+    counts["service prices"] = len(prices)
     sources = catalog.sources
     if availability is not None:
         offered = {region: availability(region) for region in regions}
         rows = with_availability(rows, offered)
         sources = {**sources, **availability_source(offered, date, subscription)}
-    return write_catalog(rows, sources, out_dir, date), counts
+    path = write_catalog(rows, sources, out_dir, date)
+    service_prices.write(prices, kept, out_dir, date)
+    return path, counts

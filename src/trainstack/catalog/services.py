@@ -3,7 +3,8 @@
 Synapse Spark node sizes and vCore price, Databricks node series, DBU rates and
 ML runtimes, Azure AI services kinds with SKUs, covered tasks and usage
 prices, the fixed prices of a private network, and the platform's prices (registry,
-storage, Log Analytics, alerts). Read lazily, once; never fetched.
+storage, Log Analytics, alerts). Read lazily, once; never fetched here (`catalog refresh`
+writes refreshed prices beside the refreshed catalog: catalog/service_prices.py).
 """
 
 from __future__ import annotations
@@ -184,6 +185,16 @@ def parse_services(data: dict) -> ServiceFacts:
 
 @functools.cache
 def load_services() -> ServiceFacts:
-    """The packaged service facts, read once per process."""
+    """The packaged service facts, with the prices `catalog refresh` wrote beside the
+    refreshed VM catalog when they refresh this same services.json; read once per process."""
+    from trainstack.catalog import service_prices
+    from trainstack.settings import catalog_dir_from_env
+
     text = (resources.files("trainstack.catalog") / "data" / "services.json").read_text("utf-8")
-    return parse_services(json.loads(text))
+    data = json.loads(text)
+    try:
+        refreshed = json.loads((catalog_dir_from_env() / service_prices.FILE)
+                               .read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return parse_services(data)
+    return parse_services(service_prices.overlay(data, refreshed))

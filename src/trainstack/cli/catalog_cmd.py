@@ -71,7 +71,7 @@ def catalog_refresh(
     """Rebuild the price snapshot from the Azure Retail Prices API (public, no credentials)."""
     import datetime
 
-    from trainstack.catalog import load_catalog
+    from trainstack.catalog import load_catalog, service_prices
     from trainstack.catalog.refresh import refresh
     from trainstack.errors import TrainstackError
     from trainstack.settings import Settings
@@ -96,8 +96,11 @@ def catalog_refresh(
 
     path, counts = refresh(catalog, regions, target, today, availability=offered,
                            subscription=sub)
+    services = counts.pop("service prices")
     for name, count in sorted(counts.items()):
         output.note(f"{name}: {count} VM prices")
+    output.note(f"service prices: {services} of {len(service_prices.METERS)} refreshed, the "
+                "rest kept as packaged (service_prices.json says which and why)")
     if availability:
         output.note(f"Azure ML availability of every size in {len(regions)} region(s), "
                     f"from subscription {sub}")
