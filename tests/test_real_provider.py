@@ -135,7 +135,7 @@ def test_apply_replan_without_drift_and_destroy_every_stack(out, env, tmp_path):
     stack (tests/cli/test_provision_e2e.py)."""
     reads = {s for s in STACKS if "location:" in _profile_text(s)
              or "\nexisting:" in _profile_text(s)}
-    assert reads == {"aml-lake", "aml-shared", "dbx-lake", "synapse-shared"}
+    assert reads == {"aml-lake", "aml-shared", "clickstream", "dbx-lake", "synapse-shared"}
     applied = [s for s in STACKS if s not in reads]
     copies = {s: _for_the_stand_in(out / "stacks" / s, tmp_path / s) for s in applied}
     with ThreadPoolExecutor(max_workers=len(applied)) as pool:

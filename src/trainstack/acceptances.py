@@ -63,7 +63,8 @@ PRESETS: dict[str, Preset] = {
     "azure-ml-defaults": Preset(
         "what Azure ML needs of its storage and registry",
         (("CKV2_AZURE_40", STORAGE, ("Azure ML datastores and the studio still read the "
-          "workspace storage with its account key")),
+          "workspace storage with its account key unless constraints.storage_shared_keys: "
+          "false (an Azure ML preview)")),
          ("CKV_AZURE_163", REGISTRY, ("image scanning comes from Microsoft Defender for "
           "Containers, enabled per subscription outside this stack")),
          ("CKV_AZURE_164", REGISTRY, ("content trust needs signed images; Azure ML builds and "

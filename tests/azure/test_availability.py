@@ -75,3 +75,41 @@ def test_without_availability_no_sign_in_is_needed(tmp_path, capsys, monkeypatch
         assert run(["catalog", "refresh", "--region", "eastus2", "--out",
                     str(tmp_path / "c")]) == 0
     assert all("login.microsoftonline.com" not in c.url for c in fake.calls)
+
+
+def test_the_service_prices_are_refreshed_and_priced_from(azure, tmp_path, capsys,  # noqa: F811
+                                                          monkeypatch):
+    """The registry's meter in the fake's Retail Prices API (in the fields the API answers
+    and infracost selects by) reaches the estimate, named by its source; a meter the API
+    does not have keeps its packaged price, and the refresh says how many it read."""
+    from conftest import ROOT
+
+    azure.service_meters.append({
+        "currencyCode": "USD", "retailPrice": 0.2, "unitPrice": 0.2, "armRegionName": "eastus",
+        "location": "US East", "armSkuName": "", "skuName": "Basic",
+        "meterName": "Basic Registry Unit", "productName": "Container Registry",
+        "serviceName": "Container Registry", "unitOfMeasure": "1/Day",
+        "type": "Consumption", "priceType": "Consumption", "tierMinimumUnits": 0.0})
+    out = tmp_path / "catalog"
+    assert run(["catalog", "refresh", "--region", "eastus2", "--out", str(out)]) == 0
+    assert "service prices: 1 of 18 refreshed" in capsys.readouterr().err
+    written = json.loads((out / "service_prices.json").read_text())
+    assert written["prices"] == {"platform.registry_usd_per_day.Basic": 0.2}
+    assert written["kept"]["platform.registry_usd_per_day.Premium"].startswith("no meter")
+    monkeypatch.setenv("TRAINSTACK_CATALOG_DIR", str(out))
+    from trainstack.catalog import facts as catalog_facts
+    from trainstack.catalog import services, vm
+
+    def forget() -> None:  # the process reads the catalog once
+        catalog_facts.load_facts.cache_clear()
+        vm.load_catalog.cache_clear()
+        services.load_services.cache_clear()
+
+    forget()
+    try:
+        assert run(["select", str(ROOT / "profiles" / "churn.yaml"), "--format", "json"]) == 0
+        chosen = json.loads(capsys.readouterr().out)
+    finally:
+        forget()
+    [registry] = [i for i in chosen["cost_breakdown"] if i["item"].startswith("container")]
+    assert (registry["unit_usd"], registry["source"]) == (0.2, "azure-retail-prices-services")

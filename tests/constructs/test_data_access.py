@@ -102,3 +102,39 @@ def test_a_location_names_an_account_and_a_container_azure_accepts(field, value,
         f"    {k}: {v}\n" for k, v in good.items()))
     with pytest.raises(ProfileError, match=message):
         parse_profile(text)
+
+
+def test_shared_keys_off_makes_the_workspace_storage_entra_only():
+    """Learn (how-to-disable-local-auth-storage): the workspace's system datastores in
+    identity mode, then shared keys off on its storage; people then need Storage Blob Data
+    Contributor and Storage File Data Privileged Contributor there."""
+    from conftest import MINIMAL
+    from test_stacks import by_type, schema_clean, spec_for
+
+    _, spec = spec_for(MINIMAL + "constraints:\n  storage_shared_keys: false\n")
+    schema_clean(spec)
+    types = by_type(spec)
+    [storage] = types["azurerm_storage_account"]
+    [workspace] = types["azurerm_machine_learning_workspace"]
+    assert storage["shared_access_key_enabled"] is False
+    assert workspace["storage_account_access_type"] == "Identity"
+    mine = sorted(r["role_definition_name"] for r in types["azurerm_role_assignment"]
+                  if r["principal_id"] == "${data.azurerm_client_config.current.object_id}")
+    assert mine == ["Storage Blob Data Contributor", "Storage File Data Privileged Contributor"]
+    _, default = spec_for(MINIMAL)
+    types = by_type(default)
+    assert types["azurerm_storage_account"][0]["shared_access_key_enabled"] is True
+    assert "storage_account_access_type" not in types["azurerm_machine_learning_workspace"][0]
+
+
+def test_shared_keys_off_is_for_a_workspace_the_stack_makes():
+    import pytest
+    from conftest import MINIMAL
+    from test_stacks import spec_for
+
+    from trainstack.errors import SelectionError
+
+    with pytest.raises(SelectionError) as info:
+        spec_for(MINIMAL + "team:\n  existing_platform: databricks\nconstraints:\n"
+                 "  storage_shared_keys: false\n")
+    assert info.value.field == "constraints.storage_shared_keys"

@@ -199,3 +199,57 @@ def test_an_existing_workspace_the_selection_does_not_use_is_an_error():
                  f"  aml_workspace_id: {AML}\n")
     assert info.value.field == "existing.aml_workspace_id"
     assert "databricks serves this profile" in info.value.message
+
+
+VNET = f"{SUB.replace('rg-shared', 'rg-hub')}/Microsoft.Network/virtualNetworks/vnet-spoke"
+PEP_SUBNET = f"{VNET}/subnets/snet-pep"
+
+
+def existing_vnet(host: str = "10.20.1.0/26", container: str = "10.20.2.0/26") -> str:
+    return (f"team:\n  existing_platform: databricks\nconstraints:\n  network: private\n"
+            f"  existing_network:\n    subnet_id: {PEP_SUBNET}\n"
+            f"    virtual_network_id: {VNET}\n    databricks_subnets:\n"
+            f"      host: {host}\n      container: {container}\n")
+
+
+def test_databricks_is_injected_into_an_existing_virtual_network():
+    selection, _, types = stack(existing_vnet())
+    assert "azurerm_virtual_network" not in types
+    subnets = {s["name"]: s for s in types["azurerm_subnet"]}
+    assert set(subnets) == {"snet-demo-dev-dbw-host", "snet-demo-dev-dbw-container"}
+    for s, prefix in zip(subnets.values(), ("10.20.1.0/26", "10.20.2.0/26"), strict=True):
+        assert (s["resource_group_name"], s["virtual_network_name"]) == ("rg-hub", "vnet-spoke")
+        assert s["address_prefixes"] == [prefix]
+        assert s["delegation"][0]["service_delegation"]["name"] == "Microsoft.Databricks/workspaces"
+    [workspace] = types["azurerm_databricks_workspace"]
+    assert workspace["custom_parameters"]["virtual_network_id"] == VNET
+    assert all(p["subnet_id"] == PEP_SUBNET for p in types["azurerm_private_endpoint"])
+    assert selection.network.egress == "nat-gateway" and "azurerm_nat_gateway" in types
+
+
+@pytest.mark.parametrize("host,container,said", [
+    ("10.20.1.0/27", "10.20.2.0/26", "host: Databricks needs /26 or larger (got /27)"),
+    ("10.20.1.0/25", "10.20.1.0/26", "host and container ranges overlap"),
+    ("10.20.1.1/26", "10.20.2.0/26", "host: must be an IPv4 range with its host bits zero"),
+    ("fd00::/64", "10.20.2.0/26",
+     "p.yaml:18: constraints.existing_network.databricks_subnets.host: must match"),
+])
+def test_the_injected_subnets_ranges_are_checked(host, container, said):
+    from trainstack.errors import ProfileError
+
+    with pytest.raises(ProfileError) as info:
+        parse_profile(MINIMAL + existing_vnet(host, container), "p.yaml")
+    assert said in str(info.value)
+
+
+def test_an_existing_virtual_network_needs_its_ranges_and_an_endpoint_subnet():
+    from trainstack.errors import ProfileError
+
+    with pytest.raises(ProfileError) as info:
+        parse_profile(MINIMAL + "constraints:\n  network: private\n  existing_network:\n"
+                      f"    virtual_network_id: {VNET}\n", "p.yaml")
+    assert "virtual_network_id needs databricks_subnets" in str(info.value)
+    with pytest.raises(SelectionError) as sel:
+        spec_for(MINIMAL + existing_vnet().replace("team:\n  existing_platform: databricks\n",
+                                                   ""))
+    assert sel.value.field == "constraints.existing_network.virtual_network_id"

@@ -86,6 +86,8 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
         high_business_impact=True if private and profile.environment == "prod" else None,
         # Behind a private registry, images are built on the cluster.
         image_build_compute_name=names.training_cluster if private else None,
+        storage_account_access_type=None if profile.constraints.storage_shared_keys
+        else "Identity",
         description=f"trainstack: {profile.problem.predicts}",
         friendly_name=f"{profile.name} ({profile.environment})",
         **b.common,
@@ -103,7 +105,28 @@ def _workspace(b: StackBuilder) -> tuple[r.MachineLearningWorkspace, r.StorageAc
             b.private_endpoints(registry)
     if b.selection.network.outbound == "approved-only":
         _package_sources(b, workspace)
+    if not profile.constraints.storage_shared_keys:
+        _entra_only_storage_roles(b, storage)
     return workspace, storage
+
+
+# Learn, how-to-disable-local-auth-storage ("Scenarios for role assignments"): with shared
+# keys off, people reach the workspace storage with their own identity: the studio's data
+# views and datastores need Storage Blob Data Contributor, notebooks and compute instances
+# Storage File Data Privileged Contributor on the file share.
+ENTRA_ONLY_USER_ROLES = ("Storage Blob Data Contributor",
+                         "Storage File Data Privileged Contributor")
+
+
+def _entra_only_storage_roles(b: StackBuilder, storage: r.StorageAccount) -> None:
+    """The identity applying the stack (the development instance's user) gets the data
+    roles a workspace whose storage takes no key needs; others are granted the same."""
+    for role in ENTRA_ONLY_USER_ROLES:
+        local = "deployer_" + role.lower().replace("storage ", "").replace(" ", "_")
+        b.add(r.RoleAssignment(
+            local_name=local, scope=storage.ref(), role_definition_name=role,
+            principal_id=b.client.ref("object_id"), principal_type=None,
+            description="the applying identity uses the studio and notebooks without keys"))
 
 
 def _registry(b: StackBuilder) -> r.ContainerRegistry | r.Known:
@@ -140,9 +163,12 @@ def _package_sources(b: StackBuilder, workspace: r.MachineLearningWorkspace) -> 
 
 
 def _storage(b: StackBuilder) -> r.StorageAccount:
-    """The workspace's storage: versioned blobs, 7-day soft delete, ZRS in prod."""
+    """The workspace's storage: versioned blobs, 7-day soft delete, ZRS in prod; Entra ID
+    only when the profile turns shared keys off (the workspace's system datastores then
+    authenticate with identities: Learn, how-to-disable-local-auth-storage, a preview)."""
     private, profile = b.private, b.profile
     return r.StorageAccount(
+        shared_access_key_enabled=profile.constraints.storage_shared_keys,
         local_name="storage",
         name=b.names.storage_account,
         # prod survives a zone outage; dev/test data is reproducible

@@ -92,16 +92,29 @@ def _existing_workspace(b: StackBuilder, workspace_id: str) -> r.DatabricksWorks
 
 def _private_network(b: StackBuilder) -> r.DatabricksCustomParameters:
     """VNet injection: public (host) and private (container) subnets with one NSG, in the
-    stack's network."""
-    vnet = b.vnet()
+    stack's network or in the existing one the profile names (subnets of a network in
+    another resource group take that group: azurerm subnet.html.markdown, v5.2.0)."""
+    existing = b.profile.constraints.existing_network
+    ranges = existing.databricks_subnets if existing else None
+    if existing is not None and existing.virtual_network_id and ranges is not None:
+        vnet_id: str = existing.virtual_network_id
+        group, vnet_name = group_and_name(vnet_id)
+        prefixes = {"host": ranges.host, "container": ranges.container}
+        # a network others share: each workspace's pair of its own (Learn, vnet-inject)
+        label = f"snet-{b.profile.name}-{b.profile.environment}-dbw"
+    else:
+        vnet = b.vnet()
+        vnet_id, group, vnet_name = vnet.ref(), b.rg.ref("name"), vnet.ref("name")
+        prefixes = {"host": "10.139.0.0/22", "container": "10.139.4.0/22"}
+        label = "snet-dbw"
     nsg = r.NetworkSecurityGroup(local_name="databricks_nsg",
                                  name=f"nsg-{b.profile.name}-{b.profile.environment}-dbw",
                                  **b.common)
     subnets = {}
-    for role, prefix in (("host", "10.139.0.0/22"), ("container", "10.139.4.0/22")):
+    for role, prefix in prefixes.items():
         subnets[role] = r.Subnet(
-            local_name=f"databricks_{role}", name=f"snet-dbw-{role}",
-            resource_group_name=b.rg.ref("name"), virtual_network_name=vnet.ref("name"),
+            local_name=f"databricks_{role}", name=f"{label}-{role}",
+            resource_group_name=group, virtual_network_name=vnet_name,
             address_prefixes=(prefix,), delegation=(DELEGATION,),
         )
     links = {role: r.SubnetNsgAssociation(local_name=f"databricks_{role}_nsg",
@@ -112,7 +125,7 @@ def _private_network(b: StackBuilder) -> r.DatabricksCustomParameters:
     if b.selection.network.egress == "nat-gateway":
         _nat_gateway(b, subnets)
     return r.DatabricksCustomParameters(
-        virtual_network_id=vnet.ref(),
+        virtual_network_id=vnet_id,
         public_subnet_name=subnets["host"].ref("name"),
         private_subnet_name=subnets["container"].ref("name"),
         public_subnet_network_security_group_association_id=links["host"].ref(),

@@ -6,6 +6,7 @@ Ids are written into the stacks as they are given, so their patterns admit ASCII
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Literal
 
@@ -54,14 +55,65 @@ ZONE_ID_PATTERN = rf"^{GROUP}/providers/Microsoft\.Network/privateDnsZones/[a-z0
 PrivateLinkZone = Literal[tuple(sorted(arm.PRIVATE_DNS_ZONES))]  # type: ignore[valid-type]
 
 
+VNET_ID_PATTERN = (rf"^{GROUP}/providers/Microsoft\.Network/virtualNetworks/"
+                   r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]$")
+# Learn (vnet-inject): each Databricks subnet "should use a CIDR block that is at least /26"
+DATABRICKS_SUBNET_MAX_PREFIX = 26
+CIDR_PATTERN = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"  # IPv4; the validator checks the rest
+
+
+class DatabricksSubnets(Section):
+    """The address ranges of the two subnets the stack makes for Databricks in an existing
+    virtual network (each workspace needs a pair of its own: Learn, vnet-inject)."""
+
+    host: str = Field(pattern=CIDR_PATTERN,
+                      description="The host (public) subnet's range, /26 or larger.")
+    container: str = Field(pattern=CIDR_PATTERN,
+                           description="The container (private) subnet's range, /26 or larger.")
+
+    @model_validator(mode="after")
+    def _ranges(self) -> DatabricksSubnets:
+        nets = []
+        for role in ("host", "container"):
+            text = getattr(self, role)
+            try:
+                net = ipaddress.IPv4Network(text, strict=True)
+            except ValueError:
+                raise ValueError(f"{role}: must be an IPv4 range with its host bits zero, "
+                                 f"like 10.20.1.0/26 (got '{text[:40]}')") from None
+            if net.prefixlen > DATABRICKS_SUBNET_MAX_PREFIX:
+                raise ValueError(f"{role}: Databricks needs /{DATABRICKS_SUBNET_MAX_PREFIX} or "
+                                 f"larger (got /{net.prefixlen})")
+            nets.append(net)
+        if nets[0].overlaps(nets[1]):
+            raise ValueError("host and container ranges overlap")
+        return self
+
+
 class ExistingNetwork(Section):
-    """What the stack uses instead of creating it: a subnet for the private endpoints, and
-    the hub's private DNS zones by name (each linked to the spoke by whoever owns it)."""
+    """What the stack uses instead of creating it: a subnet for the private endpoints, the
+    hub's private DNS zones by name (each linked to the spoke by whoever owns it), and a
+    virtual network Databricks is injected into."""
 
     subnet_id: str | None = Field(default=None, pattern=SUBNET_ID_PATTERN, description=(
         "Subnet for the private endpoints; the stack then makes no virtual network for them."))
     private_dns_zone_ids: dict[PrivateLinkZone, str] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="Existing private DNS zones, by zone name.")
+    virtual_network_id: str | None = Field(default=None, pattern=VNET_ID_PATTERN, description=(
+        "Databricks: the virtual network (same region and subscription) the stack makes the "
+        "workspace's two subnets in, instead of a network of its own."))
+    databricks_subnets: DatabricksSubnets | None = Field(default=None, description=(
+        "With virtual_network_id: the two subnets' address ranges."))
+
+    @model_validator(mode="after")
+    def _virtual_network_complete(self) -> ExistingNetwork:
+        if self.virtual_network_id and not (self.databricks_subnets and self.subnet_id):
+            raise ValueError("virtual_network_id needs databricks_subnets (the ranges of the "
+                             "two subnets the stack makes there) and subnet_id (where the "
+                             "private endpoints go)")
+        if self.databricks_subnets and not self.virtual_network_id:
+            raise ValueError("databricks_subnets needs virtual_network_id")
+        return self
 
     @model_validator(mode="after")
     def _zone_ids_name_their_zone(self) -> ExistingNetwork:

@@ -207,6 +207,9 @@ class Constraints(_Section):
     free_tier: bool = Field(
         default=False, description="A free prototype: Azure AI services on the F0 tier."
     )
+    storage_shared_keys: bool = Field(default=True, description=(
+        "false: a new Azure ML workspace's storage takes Entra ID only (shared keys off, "
+        "identity-based system datastores; an Azure ML preview)."))
 
     @model_validator(mode="after")
     def _existing_network_is_private(self) -> Constraints:

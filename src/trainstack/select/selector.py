@@ -94,6 +94,16 @@ def _existing_used(profile: WorkloadProfile, service: str, spark_prep: bool) -> 
             raise SelectionError(f"existing.{field}", f"names an existing {name} workspace, "
                                  f"but {service} serves this profile and uses no {name} "
                                  f"workspace (got '{value}')")
+    if not profile.constraints.storage_shared_keys and (
+            service != "azure-ml" or profile.existing.aml_workspace_id):
+        raise SelectionError("constraints.storage_shared_keys", "turns keys off on the storage "
+                             "of an Azure ML workspace the stack makes; this profile makes "
+                             "none (got false)")
+    network = profile.constraints.existing_network
+    if network is not None and network.virtual_network_id and service != "databricks":
+        raise SelectionError("constraints.existing_network.virtual_network_id", "is for "
+                             f"Databricks' injected subnets; {service} serves this profile "
+                             "(its private endpoints go in subnet_id)")
     location = profile.data.location
     if service == "databricks" and location is not None and not location.hierarchical_namespace:
         raise SelectionError("data.location.hierarchical_namespace", "Databricks reads the "

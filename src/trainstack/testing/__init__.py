@@ -80,6 +80,8 @@ class FakeAzure:
         # test can have either (trainstack reads both: azure/facts.py).
         self.vm_sizes_2020_key = "amlCompute"
         self.prices: dict[tuple[str, str], tuple[float, float | None]] = {}
+        # other services' meters (registry, storage, ...), whole Retail Prices API items
+        self.service_meters: list[dict] = []
         self.managed_endpoints: dict[tuple[str, str], dict] = {}  # (workspace, name)
         self.storage_connections: dict[tuple[str, str, str], list[dict]] = {}
         self._dispatcher = Dispatcher()

@@ -1,8 +1,10 @@
 """The Azure Retail Prices API in the fake (public, no credentials): what ``catalog refresh``
 reads. ``GET https://prices.azure.com/api/retail/prices?api-version=2023-01-01-preview&
-$filter=...armRegionName eq '<region>'...`` answers ``{"Items": [...], "NextPageLink": null,
-"Count": n}``, one Linux consumption meter per price seeded with ``FakeAzure.set_price``
-(a "Low Priority" meter for the low-priority price), in the fields the API documents
+$filter=<field> eq '<value>' and ...`` answers ``{"Items": [...], "NextPageLink": null,
+"Count": n}``: the items whose fields equal every term of the filter, among one Linux
+consumption meter per VM price seeded with ``FakeAzure.set_price`` (a "Low Priority" meter
+for the low-priority price) and the service meters in ``FakeAzure.service_meters``, in the
+fields the API documents
 (learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices)."""
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
 
 PRICES = "https://prices.azure.com"
 VERSION = "2023-01-01-preview"
+TERM = re.compile(r"(\w+) eq '([^']*)'")
 
 
 def _item(region: str, size: str, price: float, low: bool) -> dict:
@@ -35,16 +38,16 @@ def routes(fake: FakeAzure) -> list[Route]:
     def prices(request: Request, match: re.Match[str]):
         if request.api_version != VERSION:
             return error(400, "InvalidApiVersion", f"api-version must be {VERSION}")
-        found = re.search(r"armRegionName eq '([a-z0-9]+)'", request.query.get("$filter", ""))
-        if found is None:
-            return error(400, "InvalidFilter", "the fake needs armRegionName eq '<region>'")
-        region = found[1]
-        items = []
-        for (where, size), (usd, low) in sorted(fake.prices.items()):
-            if where == region:
-                items.append(_item(region, size, usd, False))
-                if low is not None:
-                    items.append(_item(region, size, low, True))
+        text = request.query.get("$filter", "")
+        terms = TERM.findall(text)
+        if not terms or TERM.sub("", text).replace("and", "").strip():
+            return error(400, "InvalidFilter", "the fake knows <field> eq '<value>' terms "
+                                               "joined by and")
+        every = [i for (region, size), (usd, low) in sorted(fake.prices.items())
+                 for i in ([_item(region, size, usd, False)]
+                           + ([_item(region, size, low, True)] if low is not None else []))]
+        items = [i for i in every + fake.service_meters
+                 if all(str(i.get(k)) == v for k, v in terms)]
         return 200, {}, {"BillingCurrency": "USD", "CustomerEntityId": "Default",
                          "CustomerEntityType": "Retail", "Items": items,
                          "NextPageLink": None, "Count": len(items)}

@@ -22,6 +22,8 @@ class MachineLearningWorkspace(AzureResource, terraform_type="azurerm_machine_le
     managed_network: ManagedNetwork | None = None
     high_business_impact: bool | None = None
     image_build_compute_name: str | None = None
+    # the system datastores' auth: "Identity" keeps no account key in them
+    storage_account_access_type: Literal["AccessKey", "Identity"] | None = None
     description: str | None = None
     friendly_name: str | None = None
 
