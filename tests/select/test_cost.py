@@ -133,6 +133,19 @@ def test_ai_services_usage_is_its_own_line():
     assert s.compute_monthly_usd == usage.monthly_usd
 
 
+@pytest.mark.parametrize("path", [*PROFILES, *SHAPES], ids=lambda p: p.stem)
+def test_the_total_s_words_add_up_to_the_estimate(path):
+    """COST-TOTAL's "$a compute + $b endpoint + ... = $t" is arithmetic that holds."""
+    import re
+
+    s = select(load_profile(path), load_facts())
+    [text] = [r.text for r in s.rationale if r.rule == "COST-TOTAL"]
+    parts, total = text.split(" = ")
+    amounts = [float(a.replace(",", "")) for a in re.findall(r"\$([\d,]+\.\d\d)", parts)]
+    assert round(sum(amounts), 2) == float(total.split("/")[0].lstrip("$").replace(",", ""))
+    assert total.startswith(f"${s.estimated_monthly_usd:,.2f}/month")
+
+
 def test_the_fixed_lines_count_against_the_budget():
     """Compute alone fits, the platform's fixed lines do not: over budget, and said so."""
     free = select(parse(""), load_facts())

@@ -88,11 +88,12 @@ def test_a_batch_endpoint_gets_a_scoring_cluster_priced_at_its_hours(allow, prio
     assert c.priority == priority
     [cost] = [i for i in s.cost_breakdown if i.item.startswith("batch scoring")]
     assert (cost.category, cost.quantity, cost.monthly_usd) == (
-        "compute", 12, round(12 * c.hourly_usd, 2))
-    # not part of the training flow's own number
+        "endpoint", 12, round(12 * c.hourly_usd, 2))
+    # not part of the training flow's own number, and said in the total's words
     assert s.compute_monthly_usd == round(s.estimated_monthly_usd - sum(
-        i.monthly_usd for i in s.cost_breakdown if i.category != "compute"
-        or i.item.startswith("batch")), 2)
+        i.monthly_usd for i in s.cost_breakdown if i.category != "compute"), 2)
+    [total] = [r.text for r in s.rationale if r.rule == "COST-TOTAL"]
+    assert f"${cost.monthly_usd:,.2f} endpoint" in total
 
 
 @pytest.mark.parametrize("extra", [

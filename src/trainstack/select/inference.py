@@ -104,5 +104,5 @@ def select_inference(profile: WorkloadProfile, service: str, training: ComputeCh
                          priority="low-priority" if low else "dedicated",
                          hourly_usd=round(hourly, 4), idle_minutes=SCORING_IDLE_MINUTES)
     source = vm.price_source if not low else (vm.low_priority_source or vm.price_source)
-    return compute, [line(f"batch scoring cluster {vm.vm_size} ({compute.priority})", "compute",
+    return compute, [line(f"batch scoring cluster {vm.vm_size} ({compute.priority})", "endpoint",
                           hours, "node-hours", compute.hourly_usd, source)]

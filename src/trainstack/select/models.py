@@ -208,8 +208,7 @@ class Selection(_Value):
         """What the service's own flow priced and fit to the budget: its compute (or, for
         Azure AI services, usage) lines, without the endpoint, network and platform."""
         return round(sum((i.monthly_usd for i in self.cost_breakdown
-                          if i.category in ("compute", "usage") and "scoring" not in i.item),
-                         0.0), 2)
+                          if i.category in ("compute", "usage")), 0.0), 2)
 
     def role(self, role: str) -> ComputeChoice | None:
         """The compute with this role, if the selection has one."""
