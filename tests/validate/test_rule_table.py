@@ -83,6 +83,18 @@ def drop(address: str, path: str) -> Change:
     return change
 
 
+def _existing_databricks_workspace(doc: dict) -> None:
+    """The workspace read by a data source (existing.databricks_workspace_id), not made."""
+    del doc["resource"]["azurerm_databricks_workspace"]
+    del doc["resource"]["azurerm_monitor_diagnostic_setting"]["databricks_diagnostics"]
+    text = json.dumps(doc).replace("${azurerm_databricks_workspace.databricks.",
+                                   "${data.azurerm_databricks_workspace.databricks.")
+    doc.clear()
+    doc.update(json.loads(text))
+    doc["data"]["azurerm_databricks_workspace"] = {
+        "databricks": {"name": "dbw-shared", "resource_group_name": "rg-shared"}}
+
+
 def add(address: str, body: dict) -> Change:
     kind, name = address.split(".")
     return lambda doc: doc["resource"].setdefault(kind, {}).__setitem__(name, body)
@@ -297,6 +309,10 @@ TABLE: list[tuple[str, str, list[Change], dict[tuple[str, str], str]]] = [
     ("data-source-not-judged", "churn",
      [lambda doc: doc.setdefault("data", {}).setdefault("azurerm_synapse_workspace", {})
       .__setitem__("shared", {"name": "synw-shared", "resource_group_name": "rg"})], {}),
+    # a workspace the stack reads exists already: its data sources need not wait for it
+    ("databricks-existing-workspace-read", "clickstream",
+     [_existing_databricks_workspace, drop("data.databricks_current_user.me", "depends_on")],
+     {}),
     ("same-as-resource-judged", "churn",
      [add("azurerm_synapse_workspace.shared", {"name": "synw-shared"})],
      {("TS-SEC-003", "azurerm_synapse_workspace.shared"): E,

@@ -6,8 +6,10 @@ register none), so both kinds are ``azapi_resource`` at the workspace's API vers
 - online: a managed online endpoint with Entra (key-less) auth (``authMode: AADToken``;
   callers need the score action, e.g. "AzureML Data Scientist" or a custom role), public
   network access off for a private profile (then it answers only through the workspace's
-  private endpoint: Learn, how-to-secure-online-endpoint), a system-assigned identity, its
-  logs to Log Analytics and alerts on server errors and latency;
+  private endpoint: Learn, how-to-secure-online-endpoint), a system-assigned identity (Azure
+  ML grants it the registry and storage roles its deployments pull with: Learn,
+  how-to-disable-local-auth-storage, "Scenarios for role assignments"), its logs to Log
+  Analytics and alerts on server errors and latency;
 - batch: a batch endpoint (Entra auth is the only kind batch endpoints take: Learn,
   how-to-authenticate-batch-endpoint) and the cluster its deployments score on, scaling from
   zero, with the data role on the workspace storage (inputs in, predictions out).

@@ -122,8 +122,9 @@ class Stack:
         return stack
 
     def of_type(self, *types: str) -> Iterator[Resource]:
-        """The resources of the given types."""
-        return (r for r in self.resources.values() if r.type in types)
+        """The resources of the given types the stack manages (not the data sources that
+        read existing ones: their owner configured those, outside the stack)."""
+        return (r for r in self.resources.values() if r.type in types and not r.is_data)
 
     def referenced(self, value: Any, body: bool = False) -> Iterator[str]:
         """Addresses a value refers to through ${...} interpolations (``body``: value is a
