@@ -125,3 +125,54 @@ def test_an_overlay_for_another_services_json_or_with_odd_values_changes_nothing
                 {**good, "prices": {"network.nat_gateway_usd_per_hour": -1}},
                 {**good, "prices": ["x"]}, ["not", "an", "object"]):
         assert service_prices.overlay(data, bad) == data
+
+
+def test_each_filter_asks_for_consumption_prices_in_east_us_but_dns_zones_anywhere():
+    meters = {m.path: m for m in service_prices.METERS}
+    assert service_prices.odata_filter(meters["platform.registry_usd_per_day.Basic"]) == (
+        "serviceName eq 'Container Registry' and skuName eq 'Basic' and priceType eq "
+        "'Consumption' and armRegionName eq 'eastus'")
+    # Azure DNS is priced by zone ("Zone 1"), not by region (infracost dns_zone.go)
+    assert service_prices.odata_filter(meters["network.private_dns_zone_usd_per_month"]) == (
+        "serviceName eq 'Azure DNS' and priceType eq 'Consumption'")
+
+
+def test_pick_reads_an_item_without_a_tier_as_the_first_tier_and_names_every_unit():
+    meter = next(m for m in service_prices.METERS if m.path.endswith("Basic"))
+    no_tier = {k: v for k, v in item("Basic Registry Unit", "1/Day", 0, 0.2).items()
+               if k != "tierMinimumUnits"}
+    assert service_prices.pick(meter, [no_tier]) == (0.2, "")
+    assert service_prices.pick(meter, [item("Basic Registry Unit", "1/Month", 0, 5.0),
+                                       item("Basic Registry Unit", "1 Hour", 0, 0.01)]) == (
+        None, "answered in 1 Hour, 1/Month, not 1/Day")
+
+
+def test_write_records_what_it_refreshed_from_where():
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:
+        path = service_prices.write({"network.nat_gateway_usd_per_hour": 0.05},
+                                    {"synapse.usd_per_vcore_hour": "no meter"}, Path(out),
+                                    "2026-11-30")
+        assert json.loads(path.read_text()) == {
+            "services_sha256": service_prices.packaged_services_fingerprint(),
+            "date": "2026-11-30", "region": "eastus",
+            "prices": {"network.nat_gateway_usd_per_hour": 0.05},
+            "kept": {"synapse.usd_per_vcore_hour": "no meter"}}
+
+
+def test_an_overlay_of_every_price_says_so_and_takes_zero_and_odd_kept_lists():
+    data = json.loads((Path(service_prices.__file__).parent / "data" / "services.json")
+                      .read_text())
+    every = {m.path: 0.0 for m in service_prices.METERS}
+    out = service_prices.overlay(data, {
+        "services_sha256": service_prices.packaged_services_fingerprint(), "prices": every,
+        "kept": 5})
+    assert out["network"]["nat_gateway_usd_per_hour"] == 0.0
+    assert all(out[section]["source"] == service_prices.SOURCE_ID
+               for section in service_prices.SECTIONS)
+    source = out["sources"][service_prices.SOURCE_ID]
+    assert source["date"] == ""  # none was written
+    assert source["origin"].endswith("every service price refreshed")
+    assert source["what"] == "the service facts' list prices (" + ", ".join(sorted(every)) + ")"
+    assert data["network"]["nat_gateway_usd_per_hour"] != 0.0  # the packaged data untouched

@@ -89,3 +89,17 @@ def test_a_batch_endpoint_scores_on_its_own_cluster_with_the_data_role():
 def test_a_workspace_without_an_endpoint_has_no_azapi_resource():
     _, _, types = _stack("deploy:\n  endpoint: none\n")
     assert "azapi_resource" not in types
+
+
+@pytest.mark.parametrize("extra,priority,public_ip", [
+    ("", "LowPriority", True),
+    ("constraints:\n  allow_low_priority: false\n", "Dedicated", True),
+    ("constraints:\n  network: private\n", "LowPriority", False),
+])
+def test_the_scoring_cluster_takes_the_selections_priority_and_the_networks_ips(
+        extra, priority, public_ip):
+    _, _, types = _stack("deploy:\n  endpoint: batch\n" + extra)
+    [scoring] = [c for c in types["azurerm_machine_learning_compute_cluster"]
+                 if c["name"].startswith("score-")]
+    assert scoring["vm_priority"] == priority
+    assert scoring["node_public_ip_enabled"] is public_ip

@@ -71,12 +71,17 @@ def test_a_model_trained_on_gpu_for_images_serves_on_a_gpu_big_enough_for_it():
     assert s.training().accelerator == "gpu"
     e = s.role("inference")
     assert e.accelerator == "gpu" and e.vm_size == oracle(s.region, gpu_gib=16)
+    assert "with >= 8 GiB and 16 GiB of GPU memory;" in next(
+        r.text for r in s.rationale if r.rule == "ENDPOINT-ONLINE")
 
 
 def test_tabular_data_scores_on_cpu_even_when_a_gpu_trained_it():
-    s = run("training:\n  framework: xgboost\ndata:\n  size_gb: 60\n  rows: 300000000\n"
-            "  columns: 50\ndeploy:\n  endpoint: online\n")
+    s = run("training:\n  framework: xgboost\noverrides:\n  training_vm_size: "
+            "Standard_NC4as_T4_v3\ndeploy:\n  endpoint: online\n")
+    assert s.training().accelerator == "gpu"
     assert s.role("inference").accelerator == "cpu"
+    assert "tabular models score on CPU (the GPU sped up training)" in next(
+        r.text for r in s.rationale if r.rule == "ENDPOINT-ONLINE")
 
 
 @pytest.mark.parametrize("allow,priority", [(True, "low-priority"), (False, "dedicated")])
@@ -89,6 +94,12 @@ def test_a_batch_endpoint_gets_a_scoring_cluster_priced_at_its_hours(allow, prio
     [cost] = [i for i in s.cost_breakdown if i.item.startswith("batch scoring")]
     assert (cost.category, cost.quantity, cost.monthly_usd) == (
         "endpoint", 12, round(12 * c.hourly_usd, 2))
+    vm = load_facts().vms.get(c.vm_size, s.region)
+    # the price's own source: a low-priority price may be derived (derived-aml-us-ratio)
+    assert cost.source == (vm.low_priority_source or vm.price_source if allow
+                           else vm.price_source)
+    assert f", {priority} (a batch job restarts)" in next(
+        r.text for r in s.rationale if r.rule == "ENDPOINT-BATCH")
     # not part of the training flow's own number, and said in the total's words
     assert s.compute_monthly_usd == round(s.estimated_monthly_usd - sum(
         i.monthly_usd for i in s.cost_breakdown if i.category != "compute"), 2)
@@ -104,7 +115,11 @@ def test_a_batch_endpoint_gets_a_scoring_cluster_priced_at_its_hours(allow, prio
 def test_other_services_provision_no_endpoint_and_say_so(extra):
     s = run(extra + "deploy:\n  endpoint: online\n")
     assert s.role("inference") is None
-    assert "ENDPOINT-NOT-PROVISIONED" in [r.rule for r in s.rationale]
+    [why] = [r.text for r in s.rationale if r.rule == "ENDPOINT-NOT-PROVISIONED"]
+    assert why.endswith("the Azure AI services account serves the calls itself"
+                        if s.service == "ai-services" else
+                        "stacks have no Azure ML workspace: register the model in one, or serve "
+                        "it from the platform (docs/guide.md, step 5)")
     assert not [i for i in s.cost_breakdown if i.category == "endpoint"]
 
 
@@ -112,6 +127,27 @@ def test_no_endpoint_no_inference():
     s = run("deploy:\n  endpoint: none\n")
     assert s.role("inference") is None
     assert not [r for r in s.rationale if r.rule.startswith("ENDPOINT")]
+
+
+@pytest.mark.parametrize("endpoint,said", [("online", "no GPU size for a managed online "),
+                                           ("batch", "no GPU size for a batch ")])
+def test_a_region_without_a_gpu_for_the_endpoint_says_which(endpoint, said):
+    from conftest import vm
+
+    from trainstack.catalog import catalog_from_rows, with_vms
+
+    catalog = catalog_from_rows([
+        vm("Standard_D4s_v3", price=0.2, low=0.04),
+        vm("Standard_NC4as_T4_v3", vcpus=4, mem=28, gpus=1, price=0.5, low=0.1, gpu_model="T4",
+           gpu_mem=16, family="gpu")])
+    profile = scenario_profile("problem:\n  predicts: x\n  task: image-classification\n"
+                               "data:\n  modality: image\n  size_gb: 20\ntraining:\n"
+                               "  framework: pytorch\n  model_size: large\n"
+                               f"deploy:\n  endpoint: {endpoint}\n"
+                               "overrides:\n  training_vm_size: Standard_NC4as_T4_v3\n")
+    with pytest.raises(SelectionError) as info:
+        select(profile, with_vms(catalog))
+    assert said in info.value.message and f"(got '{endpoint}')" in info.value.message
 
 
 def test_a_region_without_a_fitting_size_is_a_clear_error():
