@@ -176,3 +176,14 @@ def test_an_overlay_of_every_price_says_so_and_takes_zero_and_odd_kept_lists():
     assert source["origin"].endswith("every service price refreshed")
     assert source["what"] == "the service facts' list prices (" + ", ".join(sorted(every)) + ")"
     assert data["network"]["nat_gateway_usd_per_hour"] != 0.0  # the packaged data untouched
+
+
+def test_the_overlay_names_the_prices_it_kept():
+    data = json.loads((Path(service_prices.__file__).parent / "data" / "services.json")
+                      .read_text())
+    out = service_prices.overlay(data, {
+        "services_sha256": service_prices.packaged_services_fingerprint(), "date": "d",
+        "prices": {"network.nat_gateway_usd_per_hour": 0.05},
+        "kept": {"synapse.usd_per_vcore_hour": "no meter", "databricks.dbu_usd.jobs": "unit"}})
+    assert out["sources"][service_prices.SOURCE_ID]["origin"].endswith(
+        "kept as packaged: databricks.dbu_usd.jobs, synapse.usd_per_vcore_hour")

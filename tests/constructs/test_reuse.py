@@ -76,6 +76,8 @@ def test_an_existing_azure_ml_workspace_is_read_and_attached_to_not_made():
     # its network is its owner's: no outbound rules, no firewall priced, no endpoints
     assert "azurerm_machine_learning_workspace_network_outbound_rule_fqdn" not in types
     assert selection.network.items[0].quantity == 0 and selection.network.outbound is None
+    # nothing to close, nothing priced: no zero lines in the breakdown
+    assert not [i for i in selection.cost_breakdown if i.category == "network"]
     assert not [i for i in selection.cost_breakdown if "registry" in i.item]
     assert "workspace_name" not in spec.outputs and "workspace_id" in spec.outputs
 

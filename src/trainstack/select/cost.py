@@ -115,10 +115,11 @@ def ai_items(profile: WorkloadProfile, choices: tuple[AiServiceChoice, ...], mon
 
 
 def network_items(network: NetworkChoice, source: str) -> list[CostItem]:
-    """The network's fixed lines (select/network.py priced them)."""
+    """The network's fixed lines (select/network.py priced them); none of what the stack
+    makes none of (no endpoint to close when what is closed exists already)."""
     return [line(i.item, "network", i.quantity, "item-months",
-                 round(i.monthly_usd / i.quantity, 4) if i.quantity else 0.0, source,
-                 i.monthly_usd) for i in network.items]
+                 round(i.monthly_usd / i.quantity, 4), source, i.monthly_usd)
+            for i in network.items if i.quantity]
 
 
 def platform_items(profile: WorkloadProfile, service: str, node_hours: float,
