@@ -60,7 +60,8 @@ def azure(tmp_path):
 
 def _with_existing_data(tmp_path: Path, env: dict) -> Path:
     """The bundled profile with its data in an existing container, and that account in the
-    stand-in (as it would be in Azure)."""
+    stand-in (as it would be in Azure); without its batch endpoint, an azapi resource: the
+    stand-in serves azurerm's requests, and no azapi provider can be downloaded here."""
     import ssl
     import urllib.request
 
@@ -74,9 +75,11 @@ def _with_existing_data(tmp_path: Path, env: dict) -> Path:
     with urllib.request.urlopen(request, context=context, timeout=30) as answer:
         assert answer.status == 200
     profile = tmp_path / "vision-defects.yaml"
-    profile.write_text(BUNDLED.read_text().replace("data:\n", (
+    text = BUNDLED.read_text()
+    assert "deploy:\n  endpoint: batch\n" in text
+    profile.write_text(text.replace("data:\n", (
         f"data:\n  location:\n    storage_account_id: {DATA_ACCOUNT}\n"
-        "    container: images\n"), 1))
+        "    container: images\n"), 1).replace("  endpoint: batch\n", "  endpoint: none\n"))
     return profile
 
 
