@@ -92,8 +92,6 @@ METERS = (
           "Analytics Serverless Apache Spark Pool - Memory Optimized' and skuName eq 'vCore'",
           ".*", "1 Hour"),
 )
-# the sections whose source a refresh replaces, and the one each price belongs to
-SECTIONS = ("platform", "network", "databricks", "synapse")
 
 
 def odata_filter(meter: Meter) -> str:

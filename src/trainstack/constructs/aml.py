@@ -16,6 +16,7 @@ from trainstack import alerts, arm
 from trainstack.constructs import data_access
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder, disposable, iso_minutes
+from trainstack.select.cost import REDUNDANCY, REGISTRY_SKU
 from trainstack.select.models import AmlCluster, AmlInstance
 
 AML_API_VERSION = "2024-10-01"
@@ -138,7 +139,7 @@ def _registry(b: StackBuilder) -> r.ContainerRegistry | r.Known:
     private = b.private
     return r.ContainerRegistry(
         local_name="registry", name=b.names.container_registry,
-        sku="Premium" if private else "Basic",
+        sku=REGISTRY_SKU[private],
         public_network_access_enabled=not private,
         data_endpoint_enabled=True if private else None,
         retention_policy_in_days=7 if private else None,
@@ -172,7 +173,7 @@ def _storage(b: StackBuilder) -> r.StorageAccount:
         local_name="storage",
         name=b.names.storage_account,
         # prod survives a zone outage; dev/test data is reproducible
-        account_replication_type="ZRS" if profile.environment == "prod" else "LRS",
+        account_replication_type=REDUNDANCY[profile.environment == "prod"],
         public_network_access_enabled=not private,
         network_rules=r.NetworkRules(default_action="Deny", bypass=("AzureServices",))
         if private else None,

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from trainstack import alerts, arm
 from trainstack.constructs import resources as r
+from trainstack.constructs.aml import AML_API_VERSION
 from trainstack.constructs.base import StackBuilder, iso_minutes
 from trainstack.select.models import AmlCluster, AmlOnlineEndpoint
 
-AML_API_VERSION = "2024-10-01"
 ONLINE = f"Microsoft.MachineLearningServices/workspaces/onlineEndpoints@{AML_API_VERSION}"
 BATCH = f"Microsoft.MachineLearningServices/workspaces/batchEndpoints@{AML_API_VERSION}"
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from trainstack.constructs import data_access
 from trainstack.constructs import resources as r
 from trainstack.constructs.base import StackBuilder, group_and_name
+from trainstack.select.cost import REDUNDANCY
 from trainstack.select.models import SynapsePool
 
 
@@ -37,7 +38,7 @@ def _lake(b: StackBuilder) -> r.StorageAccount:
     names, private = b.names, b.private
     return r.StorageAccount(
         local_name="datalake", name=names.datalake,
-        account_replication_type="ZRS" if b.profile.environment == "prod" else "LRS",
+        account_replication_type=REDUNDANCY[b.profile.environment == "prod"],
         is_hns_enabled=True,  # ADLS Gen2: Synapse needs the hierarchical namespace
         shared_access_key_enabled=False,  # Synapse and Azure ML reach it with identities
         public_network_access_enabled=not private,

@@ -27,6 +27,7 @@ from trainstack.select.models import (
     NetworkChoice,
     SynapsePool,
 )
+from trainstack.select.spark import DBU_RATE
 
 
 def line(item: str, category: str, quantity: float, unit: str, unit_usd: float, source: str,
@@ -42,8 +43,13 @@ def total(items: list[CostItem] | tuple[CostItem, ...]) -> float:
     return round(sum((i.monthly_usd for i in items), 0.0), 2)
 
 
-# the stack's Log Analytics retention (constructs/base.py), by whether the environment is prod
+# What the stack makes and this module prices, decided once (constructs/base.py, aml.py,
+# synapse.py use them): Log Analytics retention and storage redundancy by whether the
+# environment is prod (prod survives a zone outage; dev/test data is reproducible), and the
+# registry tier by whether the profile is private (private endpoints need Premium).
 LOG_RETENTION_DAYS = {True: 90, False: 30}
+REDUNDANCY = {True: "ZRS", False: "LRS"}
+REGISTRY_SKU = {True: "Premium", False: "Basic"}
 NODE_UNITS = ("node-hours", "instance-hours", "hours", "pool-hours")
 
 
@@ -85,19 +91,19 @@ def compute_items(profile: WorkloadProfile, compute: list[ComputeChoice], monthl
     elif isinstance(training, DatabricksCluster):
         dbx = facts.services.databricks
         dbus = (training.max_nodes + 1) * dbx.dbu_per_hour(training.family, training.vcpus) * hours
-        dbu_item = line("Databricks DBUs (all-purpose compute, premium tier)", "compute", dbus,
-                        "DBUs", dbx.dbu_usd["all-purpose"], dbx.source)
+        dbu_item = line(f"Databricks DBUs ({DBU_RATE} compute, premium tier)", "compute", dbus,
+                        "DBUs", dbx.dbu_usd[DBU_RATE], dbx.source)
         vms = round(rest - dbu_item.monthly_usd, 2)
-        node_hours = (training.max_nodes + 1) * hours
+        nodes_hours = (training.max_nodes + 1) * hours
         items[:0] = [line(f"training cluster VMs {training.vm_size}, driver + up to "
-                          f"{training.max_nodes} worker(s)", "compute", node_hours, "node-hours",
-                          round(vms / node_hours, 4) if node_hours else 0.0,
+                          f"{training.max_nodes} worker(s)", "compute", nodes_hours, "node-hours",
+                          round(vms / nodes_hours, 4) if nodes_hours else 0.0,
                           _vm_source(facts, training.vm_size, region), vms), dbu_item]
     elif isinstance(training, AmlCluster):
         # the hours the flow priced (with the trials the budget allowed), to a tenth
-        node_hours = round(rest / training.hourly_usd, 1) if training.hourly_usd else 0.0
+        nodes_hours = round(rest / training.hourly_usd, 1) if training.hourly_usd else 0.0
         items.insert(0, line(f"training cluster {training.vm_size} ({training.priority})",
-                             "compute", node_hours, "node-hours", training.hourly_usd,
+                             "compute", nodes_hours, "node-hours", training.hourly_usd,
                              _vm_source(facts, training.vm_size, region), rest))
     return items
 
@@ -131,10 +137,10 @@ def platform_items(profile: WorkloadProfile, service: str, node_hours: float,
     items: list[CostItem] = []
     days = facts.hours_per_month / 24
     private = profile.constraints.network == "private"
-    redundancy = "ZRS" if profile.environment == "prod" else "LRS"
+    redundancy = REDUNDANCY[profile.environment == "prod"]
     existing = profile.existing
     if service == "azure-ml" and not (existing.aml_workspace_id or existing.container_registry_id):
-        tier = "Premium" if private else "Basic"
+        tier = REGISTRY_SKU[private]
         items.append(line(f"container registry ({tier})", "platform", days, "days",
                           facts.registry_usd_per_day[tier], facts.source))
     holds_data = (service == "azure-ml" and profile.data.location is None) or (

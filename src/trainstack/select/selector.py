@@ -43,7 +43,7 @@ def select(profile: WorkloadProfile, facts: Facts,
     notes = Notes()
     region = _region(profile, facts.vms, notes)
     decision = decide_service(profile, facts.services, notes)
-    _existing_used(profile, decision.service, decision.spark_prep)
+    _fits_the_service(profile, decision.service, decision.spark_prep)
     ai: tuple = ()
     alternatives: tuple = ()
     if decision.service == "ai-services":
@@ -83,8 +83,10 @@ def select(profile: WorkloadProfile, facts: Facts,
     )
 
 
-def _existing_used(profile: WorkloadProfile, service: str, spark_prep: bool) -> None:
-    """An existing workspace the profile names is one the selection attaches to."""
+def _fits_the_service(profile: WorkloadProfile, service: str, spark_prep: bool) -> None:
+    """What the profile names for one service is used by the service chosen: an existing
+    workspace, registry or network; keys off on a workspace's storage; a lake Unity
+    Catalog can read."""
     uses = {"aml_workspace_id": (service == "azure-ml", "Azure ML"),
             "databricks_workspace_id": (service == "databricks", "Databricks"),
             "synapse_workspace_id": (service == "synapse" or spark_prep, "Synapse")}
